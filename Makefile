@@ -1,0 +1,38 @@
+# The two commands of the README are `make book` and `make test`; everything else is optional.
+SHELL := /bin/bash
+VENV  := .venv/bin
+BUILD ?= _build
+
+.PHONY: setup book test bench lab exercises-release clean constraints help
+
+help:
+	@echo "make book   - set up .venv and build the book strictly into $(BUILD)/html"
+	@echo "make test   - set up .venv (and Debian chromium) and run every test"
+	@echo "make bench  - build and page timings, written to bench/results.md"
+	@echo "make lab    - open the chapters in JupyterLab"
+
+setup:
+	@bash scripts/setup.sh
+
+book: setup
+	@$(VENV)/python -m trialkit.build
+
+test: setup
+	@bash scripts/ensure-chromium.sh
+	@$(VENV)/python -m pytest
+
+bench: setup
+	@bash scripts/ensure-chromium.sh
+	@$(VENV)/python -m trialkit.bench
+
+lab: setup
+	@$(VENV)/jupyter lab book/
+
+exercises-release: setup
+	@$(VENV)/python -m trialkit.exercises release
+
+constraints:
+	@$(VENV)/python -m pip freeze --exclude-editable | grep -v -i '^trialkit' > constraints.txt
+
+clean:
+	rm -rf $(BUILD) bench

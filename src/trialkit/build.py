@@ -1,0 +1,108 @@
+"""Strict build of the book: ``python -m trialkit.build [--path-output DIR]``.
+
+Runs ``jupyter-book build <root> -W -n --keep-going`` (warnings are errors, nitpicky cross-references,
+all problems reported at once), after checking that every page in ``book/`` is listed in ``_toc.yml``.
+When the build fails, it prints each failing page's execution report (Jupyter Book writes them under
+``_build/html/reports/``) so the traceback is on the screen, not only in a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    seconds: float
+    html: Path
+    log: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.problems
+
+
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every file listed in ``_toc.yml`` (without extension), root first, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def pages_missing_from_toc(root: Path = ROOT) -> list[str]:
+    listed = set(toc_files(root))
+    return sorted(
+        str(p.relative_to(root).with_suffix(""))
+        for p in (root / "book").rglob("*.md")
+        if ".ipynb_checkpoints" not in p.parts and str(p.relative_to(root).with_suffix("")) not in listed
+    )
+
+
+def _reports(html: Path) -> list[str]:
+    out = []
+    for log in sorted((html / "reports").rglob("*.log")) if (html / "reports").exists() else []:
+        page = str(log.relative_to(html / "reports")).removesuffix(".err.log").removesuffix(".log")
+        out.append(f"--- execution report for page '{page}' ---\n{log.read_text(errors='replace')}")
+    return out
+
+
+def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = False) -> BuildResult:
+    """Build the book strictly. ``path_output``: folder that receives ``_build/`` (default: ``root``)."""
+    path_output = Path(path_output or root).resolve()
+    html = path_output / "_build" / "html"
+    problems = [f"page '{p}' is in book/ but not in _toc.yml (add it or delete it)" for p in pages_missing_from_toc(root)]
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(path_output),
+           "-W", "-n", "--keep-going"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    log = proc.stdout + proc.stderr
+    if not quiet:
+        print(log if proc.returncode else log[-3000:])
+    if proc.returncode != 0:
+        warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+        problems.extend(warnings or ["jupyter-book exited with an error (see the log above)"])
+        problems.extend(_reports(html))
+    return BuildResult(proc.returncode, seconds, html, log, problems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path-output", type=Path, default=None, help="folder that receives _build/ (default: repository root)")
+    args = parser.parse_args(argv)
+    result = build(ROOT, args.path_output)
+    if not result.ok:
+        print("\nBUILD FAILED:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    index = result.html / "index.html"
+    print(f"\nBuilt in {result.seconds:.0f} s. Open file://{index}")
+    print(f"or serve it: python -m http.server --directory {result.html} 8000  ->  http://localhost:8000")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
