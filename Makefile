@@ -17,8 +17,12 @@ setup:
 book: setup
 	@$(VENV)/python -m trialkit.build
 
+SEEDS ?= ../shared/seeds
+
 test: setup
 	@bash scripts/ensure-chromium.sh
+	@if [ -d "$(SEEDS)" ]; then $(VENV)/python -m trialkit.data check-quotes "$(SEEDS)"; \
+	  else echo "quotes: no source texts at $(SEEDS); skipping the quote check (set SEEDS=DIR)"; fi
 	@$(VENV)/python -m pytest
 
 bench: setup

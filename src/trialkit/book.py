@@ -41,3 +41,18 @@ def setup(renderer: str | None = None) -> None:
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
+
+
+def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False):
+    """Display a DataFrame as a plain, accessible HTML table (header cells, optional caption, no index).
+
+    Returns an ``IPython.display.HTML`` object: the last expression of a cell, or pass it to ``display``.
+    """
+    from html import escape
+
+    from IPython.display import HTML
+
+    body = frame.to_html(index=index, escape=True, border=0, classes="trialkit-table", na_rep="")
+    if caption:
+        body = body.replace('class="dataframe trialkit-table">', f'class="dataframe trialkit-table">\n  <caption>{escape(caption)}</caption>', 1)
+    return HTML(body)
