@@ -63,3 +63,168 @@ def clopper_pearson_grid(ns, ps, level: float = 0.95):
             ci = clopper_pearson(x, int(n), level)
             rows.append({"n": int(n), "p": round(p, 6), "x": x, "estimate": ci.estimate, "low": ci.low, "high": ci.high})
     return pd.DataFrame(rows)
+
+
+def wilson(x: int, n: int, level: float = 0.95) -> Interval:
+    """Wilson score interval for a binomial proportion (Wilson, JASA 1927)."""
+    x, n = _check.count_pair("x", x, "n", n)
+    level = _check.level("level", level)
+    z = _z(level)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), level, "Wilson score")
+
+
+RISK_DIFFERENCE_METHODS = ("wald", "newcombe", "agresti-caffo")
+
+
+def risk_difference(x1: int, n1: int, x2: int, n2: int, level: float = 0.95, method: str = "wald") -> Interval:
+    """Difference of two proportions, x1/n1 - x2/n2, with a two-sided confidence interval.
+
+    Methods: ``"wald"`` (unpooled normal approximation), ``"newcombe"`` (hybrid score interval from
+    two Wilson intervals, Newcombe, Stat Med 1998, method 10), ``"agresti-caffo"`` (Wald after adding
+    one success and one failure to each group, Agresti and Caffo, Am Stat 2000).
+    """
+    x1, n1 = _check.count_pair("x1", x1, "n1", n1)
+    x2, n2 = _check.count_pair("x2", x2, "n2", n2)
+    level = _check.level("level", level)
+    _check.choice("method", method, RISK_DIFFERENCE_METHODS)
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    z = _z(level)
+    if method == "wald":
+        se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+        return Interval(d, d - z * se, d + z * se, level, "Wald (unpooled)")
+    if method == "agresti-caffo":
+        a1, a2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
+        se = np.sqrt(a1 * (1 - a1) / (n1 + 2) + a2 * (1 - a2) / (n2 + 2))
+        return Interval(d, (a1 - a2) - z * se, (a1 - a2) + z * se, level, "Agresti-Caffo")
+    w1, w2 = wilson(x1, n1, level), wilson(x2, n2, level)
+    low = d - np.sqrt((p1 - w1.low) ** 2 + (w2.high - p2) ** 2)
+    high = d + np.sqrt((w1.high - p1) ** 2 + (p2 - w2.low) ** 2)
+    return Interval(d, low, high, level, "Newcombe hybrid score")
+
+
+def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> Interval:
+    """Ratio of two proportions with the log (Katz) interval; needs x1, x2 > 0."""
+    x1, n1 = _check.count_pair("x1", x1, "n1", n1)
+    x2, n2 = _check.count_pair("x2", x2, "n2", n2)
+    level = _check.level("level", level)
+    if x1 == 0 or x2 == 0:
+        raise ValueError("x1 and x2 must be >= 1 for a risk ratio interval (log scale)")
+    rr = (x1 / n1) / (x2 / n2)
+    se = np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
+    z = _z(level)
+    return Interval(rr, rr * np.exp(-z * se), rr * np.exp(z * se), level, "log (Katz)")
+
+
+@dataclass(frozen=True)
+class NNT:
+    """Number needed to treat, from a risk difference and its interval (Altman, BMJ 1998).
+
+    ``nnt`` is positive for benefit (NNTB) when the experimental proportion of good outcomes is
+    higher. When the interval of the difference includes 0, the interval of the NNT runs from NNTB
+    ``low`` through infinity to NNTH ``high`` (``crosses_zero`` is True).
+    """
+
+    nnt: float
+    low: float
+    high: float
+    crosses_zero: bool
+    level: float
+
+    def describe(self) -> str:
+        if self.crosses_zero:
+            return f"NNT {self.nnt:.1f} (NNTB {abs(self.low):.1f} to infinity to NNTH {abs(self.high):.1f})"
+        return f"NNT {self.nnt:.1f} ({self.low:.1f} to {self.high:.1f})"
+
+
+def nnt(x1: int, n1: int, x2: int, n2: int, level: float = 0.95, method: str = "wald") -> NNT:
+    """Number needed to treat for one more good outcome with the experimental arm (x1/n1) than with
+    the control arm (x2/n2): 1 / risk difference, interval from the inverted difference limits."""
+    rd = risk_difference(x1, n1, x2, n2, level, method)
+    if rd.estimate == 0:
+        raise ValueError("the risk difference is 0: the number needed to treat is infinite")
+    crosses = rd.low < 0 < rd.high
+    if crosses:
+        return NNT(1 / rd.estimate, 1 / rd.high, 1 / rd.low, True, level)
+    lo, hi = sorted((1 / rd.low, 1 / rd.high))
+    return NNT(1 / rd.estimate, lo, hi, False, level)
+
+
+def poisson_rate(events: int, exposure: float, per: float = 100.0, level: float = 0.95) -> Interval:
+    """Event rate per ``per`` units of exposure (e.g. per 100 patient-years) with the exact
+    (Garwood, Biometrika 1936) chi-square interval for a Poisson count."""
+    events = _check.integer("events", events, low=0)
+    exposure = _check.real("exposure", exposure, low=0.0, low_open=True)
+    per = _check.real("per", per, low=0.0, low_open=True)
+    level = _check.level("level", level)
+    a = 1 - level
+    low = 0.0 if events == 0 else _st.chi2.ppf(a / 2, 2 * events) / 2
+    high = _st.chi2.ppf(1 - a / 2, 2 * events + 2) / 2
+    scale = per / exposure
+    return Interval(events * scale, low * scale, high * scale, level, "exact Poisson (Garwood)")
+
+
+def implied_exposure(events: float, rate: float, per: float = 100.0) -> float:
+    """The exposure that turns ``events`` into the printed ``rate`` per ``per`` units: events * per / rate."""
+    events = _check.real("events", events, low=0.0)
+    rate = _check.real("rate", rate, low=0.0, low_open=True)
+    per = _check.real("per", per, low=0.0, low_open=True)
+    return events * per / rate
+
+
+# --- hazard ratios: CI <-> SE <-> P --------------------------------------------------------------
+
+
+def se_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
+    """Standard error of log(estimate) from a ratio's interval: (log high - log low) / (2 z)."""
+    estimate = _check.real("estimate", estimate, low=0.0, low_open=True)
+    low = _check.real("low", low, low=0.0, low_open=True)
+    high = _check.real("high", high, low=0.0, low_open=True)
+    level = _check.level("level", level)
+    if not low <= estimate <= high:
+        raise ValueError(f"low <= estimate <= high is required, got {low}, {estimate}, {high}")
+    if low == high:
+        raise ValueError("low and high must differ")
+    return float((np.log(high) - np.log(low)) / (2 * _z(level)))
+
+
+def ci_from_se(estimate: float, se: float, level: float = 0.95) -> Interval:
+    """Interval of a ratio from the standard error of its logarithm."""
+    estimate = _check.real("estimate", estimate, low=0.0, low_open=True)
+    se = _check.real("se", se, low=0.0, low_open=True)
+    level = _check.level("level", level)
+    z = _z(level)
+    return Interval(estimate, estimate * np.exp(-z * se), estimate * np.exp(z * se), level, "Wald on log scale")
+
+
+def p_from_z(z: float, sided: int = 2) -> float:
+    """P value of a standard normal statistic: two-sided 2(1 - Φ(|z|)), one-sided 1 - Φ(z)."""
+    z = _check.real("z", z)
+    _check.choice("sided", sided, (1, 2))
+    return float(2 * _st.norm.sf(abs(z))) if sided == 2 else float(_st.norm.sf(z))
+
+
+def z_from_p(p: float, sided: int = 2) -> float:
+    """The |z| whose P value is ``p`` (two-sided by default)."""
+    p = _check.probability("p", p)
+    _check.choice("sided", sided, (1, 2))
+    return float(_st.norm.isf(p / 2 if sided == 2 else p))
+
+
+def p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
+    """Two-sided Wald P value implied by a ratio and its interval (Altman and Bland, BMJ 2011)."""
+    se = se_from_ci(estimate, low, high, level)
+    return p_from_z(float(np.log(estimate)) / se, sided=2)
+
+
+def difference_p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
+    """Two-sided P value implied by a difference and its symmetric interval."""
+    estimate, low, high = (_check.real(n, v) for n, v in (("estimate", estimate), ("low", low), ("high", high)))
+    level = _check.level("level", level)
+    if not low < high:
+        raise ValueError(f"low < high is required, got {low}, {high}")
+    se = (high - low) / (2 * _z(level))
+    return p_from_z(estimate / se, sided=2)
