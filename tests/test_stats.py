@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -43,3 +44,85 @@ def test_grid_shape_and_bounds():
     grid = stats.clopper_pearson_grid([10, 100], [0.1, 0.5])
     assert len(grid) == 4
     assert ((grid["low"] <= grid["estimate"]) & (grid["estimate"] <= grid["high"])).all()
+
+
+# --- differences, ratios, NNT, rates, conversions --------------------------------------------------
+
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint as _pc  # noqa: E402
+
+
+def test_wilson_matches_statsmodels():
+    for x, n in [(0, 10), (3, 17), (91, 271)]:
+        ci = stats.wilson(x, n)
+        low, high = _pc(x, n, method="wilson")
+        assert (ci.low, ci.high) == pytest.approx((low, high), abs=1e-12)
+
+
+@pytest.mark.parametrize("method,sm", [("wald", "wald"), ("newcombe", "newcomb"), ("agresti-caffo", "agresti-caffo")])
+def test_risk_difference_matches_statsmodels(method, sm):
+    ci = stats.risk_difference(88, 109, 32, 109, 0.975, method)
+    low, high = confint_proportions_2indep(88, 109, 32, 109, method=sm, compare="diff", alpha=0.025)
+    assert (ci.low, ci.high) == pytest.approx((low, high), abs=1e-9)
+
+
+def test_tower_remission_difference_reproduced():
+    # TOWER Table 2: CR 91/271 vs 21/134, difference 17.9 (95 % CI 9.6 to 26.2) percentage points.
+    ci = stats.risk_difference(91, 271, 21, 134)
+    assert [round(100 * v, 1) for v in ci.as_tuple()] == [17.9, 9.6, 26.2]
+
+
+def test_nnt_and_its_interval():
+    res = stats.nnt(91, 271, 21, 134)
+    rd = stats.risk_difference(91, 271, 21, 134)
+    assert res.nnt == pytest.approx(1 / rd.estimate)
+    assert (res.low, res.high) == pytest.approx((1 / rd.high, 1 / rd.low))
+    assert not res.crosses_zero
+    crossing = stats.nnt(10, 50, 8, 50)
+    assert crossing.crosses_zero and "infinity" in crossing.describe()
+    with pytest.raises(ValueError, match="risk difference is 0"):
+        stats.nnt(5, 10, 5, 10)
+
+
+def test_risk_ratio_log_interval():
+    rr = stats.risk_ratio(69, 88, 9, 32)
+    assert rr.estimate == pytest.approx((69 / 88) / (9 / 32))
+    assert rr.low < rr.estimate < rr.high
+    with pytest.raises(ValueError, match="x1 and x2 must be >= 1"):
+        stats.risk_ratio(0, 10, 3, 10)
+
+
+def test_poisson_rate_exact_interval():
+    ci = stats.poisson_rate(10, 200.0, per=100)
+    assert ci.estimate == pytest.approx(5.0)
+    # exact 95 % limits for 10 events: 4.7954 and 18.3904 (Garwood)
+    assert (ci.low, ci.high) == pytest.approx((4.7954 / 2, 18.3904 / 2), abs=1e-3)
+    assert stats.poisson_rate(0, 10.0).low == 0.0
+    assert stats.implied_exposure(165, 349.4) == pytest.approx(165 * 100 / 349.4)
+
+
+def test_hr_conversions_round_trip():
+    se = stats.se_from_ci(0.71, 0.55, 0.93)
+    ci = stats.ci_from_se(0.71, se)
+    assert ci.low == pytest.approx(0.71 * (0.55 / 0.93) ** 0.5, rel=1e-9)
+    p = stats.p_from_ci(0.71, 0.55, 0.93)
+    assert p == pytest.approx(stats.p_from_z(np.log(0.71) / se))
+    assert stats.z_from_p(stats.p_from_z(2.3)) == pytest.approx(2.3)
+    assert stats.p_from_z(1.959963984540054) == pytest.approx(0.05)
+    assert stats.p_from_z(1.6448536269514722, sided=1) == pytest.approx(0.05)
+    assert stats.difference_p_from_ci(17.9, 9.6, 26.2) < 0.001
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: stats.se_from_ci(0.71, 0.93, 0.55), "low <= estimate <= high"),
+    (lambda: stats.se_from_ci(-1, 0.5, 0.9), r"estimate must be in \(0.0, inf\]"),
+    (lambda: stats.p_from_z(1.0, sided=3), "sided must be one of"),
+    (lambda: stats.z_from_p(0.0), r"p must be in \(0.0, 1.0\)"),
+    (lambda: stats.poisson_rate(3, 0.0), "exposure must be in"),
+    (lambda: stats.poisson_rate(-1, 1.0), "events must be >= 0"),
+    (lambda: stats.risk_difference(1, 10, 2, 10, method="exact"), "method must be one of"),
+    (lambda: stats.risk_difference(11, 10, 2, 10), r"x1 must be <= n1 \(10\)"),
+    (lambda: stats.difference_p_from_ci(1, 2, 2), "low < high"),
+])
+def test_bad_arguments_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
