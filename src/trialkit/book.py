@@ -52,7 +52,11 @@ def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False):
 
     from IPython.display import HTML
 
+    frame = frame.copy()
+    frame.columns.name = None
     body = frame.to_html(index=index, escape=True, border=0, classes="trialkit-table", na_rep="")
     if caption:
         body = body.replace('class="dataframe trialkit-table">', f'class="dataframe trialkit-table">\n  <caption>{escape(caption)}</caption>', 1)
-    return HTML(body)
+    # A wide table scrolls inside a focusable region, so keyboard users can scroll it too.
+    label = escape(caption or "Table", quote=True)
+    return HTML(f'<div class="trialkit-table-wrap" role="region" tabindex="0" aria-label="{label}">{body}</div>')
