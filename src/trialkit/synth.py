@@ -426,3 +426,32 @@ def fidelity(name: str, seed: int = 20240725) -> pd.DataFrame:
 def fidelity_all(seed: int = 20240725) -> pd.DataFrame:
     """The fidelity reports of every synthetic dataset."""
     return pd.concat([fidelity(n, seed) for n in datasets()], ignore_index=True)
+
+
+def published_anchors(name: str) -> pd.DataFrame:
+    """The published points a dataset was built through: arm, time (months), survival, what."""
+    spec = SPECS[name] if name in SPECS else None
+    if spec is None:
+        raise ValueError(f"name must be one of {sorted(SPECS)}, got {name!r}")
+    rows = []
+    for a in spec.arms:
+        if a.median:
+            t, s = _anchor(spec.study, a.table, a.median)
+            rows.append({"arm": a.arm, "time": t, "survival": s, "what": "published median"})
+        for lid in a.landmarks:
+            t, s = _anchor(spec.study, a.table, lid)
+            rows.append({"arm": a.arm, "time": t, "survival": s, "what": "published landmark rate"})
+    return pd.DataFrame(rows)
+
+
+def km_curves(names: list[str] | None = None, seed: int = 20240725) -> pd.DataFrame:
+    """Kaplan-Meier curves of synthetic datasets, stacked: dataset, arm, time, survival."""
+    from trialkit import survival
+
+    names = datasets() if names is None else names
+    frames = []
+    for name in names:
+        f = frame(name, seed)
+        km = survival.kaplan_meier(f["time"], f["event"], f["arm"])
+        frames.append(km.rename(columns={"group": "arm"})[["arm", "time", "survival"]].assign(dataset=name))
+    return pd.concat(frames, ignore_index=True)
