@@ -41,7 +41,7 @@ def _theme() -> dict:
                 "domainColor": "#555555",
                 "tickColor": "#555555",
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#222222", "titleColor": "#222222"},
+            "legend": {"labelLimit": 0, "labelFontSize": 12, "titleFontSize": 13, "labelColor": "#222222", "titleColor": "#222222"},
             "title": {"fontSize": 15, "anchor": "start", "color": "#111111", "subtitleColor": "#333333"},
             "header": {"labelFontSize": 12, "titleFontSize": 13},
             "line": {"strokeWidth": 2.2},
