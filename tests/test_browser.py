@@ -2,7 +2,8 @@
 
 Pages come from _toc.yml and charts from the HTML, so a new chapter is tested without new test code.
 For every page: no blocked or failed request, no console error, every chart rendered (an svg inside
-each chart div), every bound input changes its chart, and no critical or serious axe-core violation.
+each chart div), every bound input changes its chart, every self-check question gives feedback,
+and no critical or serious axe-core violation.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def test_page_in_browser(doc, site, browser):
             for result in tkbrowser.exercise_inputs(page, chart["id"], chart["inputs"]):
                 if not result["changed"]:
                     problems.append(f"chart {chart['id']}: moving input '{result['label']}' to {result['newValue']} did not change the chart")
+        for q in tkbrowser.exercise_quizzes(page):
+            if not (q["empty"].endswith("first.") and q["wrong"].startswith("Not quite") and q["right"] == "Correct." and q["explained"]):
+                problems.append(f"quiz question {q['id']} does not respond as expected: {q}")
         # Requests and console are judged before the audit: axe-core re-fetches stylesheets itself and
         # resolves the theme's relative @import against the page URL, which is its artefact, not ours.
         problems += [f"blocked request: {u}" for u in log.blocked]

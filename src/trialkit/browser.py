@@ -154,3 +154,31 @@ EXERCISE_INPUT_JS = """async ([chartId, index]) => {
 
 def exercise_inputs(page, chart_id: str, n_inputs: int) -> list[dict]:
     return [page.evaluate(EXERCISE_INPUT_JS, [chart_id, i]) for i in range(n_inputs)]
+
+
+# Answer every self-check question three ways: nothing chosen, a wrong answer, the right answer.
+EXERCISE_QUIZ_JS = """() => Array.from(document.querySelectorAll('.trialkit-quiz .tk-question')).map(fs => {
+  const fb = fs.querySelector('.tk-feedback');
+  const button = fs.querySelector('.tk-check');
+  const kind = fs.getAttribute('data-kind');
+  const answer = fs.getAttribute('data-answer');
+  const out = {id: fs.id};
+  button.click(); out.empty = fb.textContent;
+  if (kind === 'choice') {
+    fs.querySelector('input[type=radio]:not([value="' + answer + '"])').click();
+    button.click(); out.wrong = fb.textContent;
+    fs.querySelector('input[type=radio][value="' + answer + '"]').click();
+  } else {
+    const input = fs.querySelector('input[type=number]');
+    input.value = String(parseFloat(answer) + parseFloat(fs.getAttribute('data-tolerance')) + 1000);
+    button.click(); out.wrong = fb.textContent;
+    input.value = answer;
+  }
+  button.click(); out.right = fb.textContent;
+  out.explained = !fs.querySelector('.tk-explanation').hidden;
+  return out;
+})"""
+
+
+def exercise_quizzes(page) -> list[dict]:
+    return page.evaluate(EXERCISE_QUIZ_JS)

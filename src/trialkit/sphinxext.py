@@ -26,6 +26,8 @@ STATIC = Path(__file__).parent / "static"
 BUNDLE_NAME = "vega-bundle.js"
 LOADER_NAME = "trialkit-charts.js"
 CSS_NAME = "trialkit.css"
+QUIZ_NAME = "trialkit-quiz.js"
+QUIZ_MARKER = 'class="trialkit-quiz"'
 CHART_MARKER = 'class="trialkit-chart"'
 CITATION_LIST = '<div role="list" class="citation-list">'
 
@@ -51,7 +53,7 @@ def _builder_inited(app: Sphinx) -> None:
         return
     generated = Path(app.doctreedir).parent / "trialkit_static"
     write_bundle(generated)
-    for name in (LOADER_NAME, CSS_NAME):
+    for name in (LOADER_NAME, CSS_NAME, QUIZ_NAME):
         (generated / name).write_bytes((STATIC / name).read_bytes())
     app.config.html_static_path.append(str(generated))
     app.add_css_file(CSS_NAME)
@@ -68,6 +70,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # defines a global `_`), and modules run in document order after parsing.
         app.add_js_file(BUNDLE_NAME, type="module")
         app.add_js_file(LOADER_NAME, type="module")
+    if QUIZ_MARKER in body:
+        app.add_js_file(QUIZ_NAME, loading_method="defer")
 
 
 def _disable_thebe(app: Sphinx) -> None:

@@ -1,0 +1,108 @@
+"""Self-check quizzes that work in the static book (no kernel, no network).
+
+Questions live in ``book/quizzes/<name>.yml``: a list of items, each either multiple choice::
+
+    - question: What does ITT protect?
+      choices: [Randomisation, Blinding, Allocation concealment]
+      answer: 0                      # index of the correct choice
+      explanation: ...
+
+or numeric::
+
+    - question: ...
+      answer: 17.9
+      tolerance: 0.1                 # accepted absolute error
+      unit: percentage points
+      explanation: ...
+
+:func:`show` renders a quiz as accessible HTML (fieldsets, labelled inputs, a polite live region for
+feedback); ``static/trialkit-quiz.js`` checks answers in the browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import yaml
+
+QUIZ_DIR = Path(__file__).resolve().parents[2] / "book" / "quizzes"
+
+
+class QuizError(ValueError):
+    """A quiz file that breaks the format, naming the file and the question."""
+
+
+def load(name: str, folder: Path | str = QUIZ_DIR) -> list[dict]:
+    """The validated questions of quiz ``name``."""
+    path = Path(folder) / f"{name}.yml"
+    if not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise QuizError(f"quiz name must be lowercase letters, digits, '-' or '_', got {name!r}")
+    if not path.exists():
+        raise QuizError(f"{path}: no such quiz")
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise QuizError(f"{path}: not valid YAML ({err})") from None
+    if not isinstance(items, list) or not items:
+        raise QuizError(f"{path}: must be a non-empty list of questions")
+    for i, q in enumerate(items, start=1):
+        where = f"{path}, question {i}"
+        if not isinstance(q, dict) or not str(q.get("question", "")).strip():
+            raise QuizError(f"{where}: needs a 'question'")
+        if not str(q.get("explanation", "")).strip():
+            raise QuizError(f"{where}: needs an 'explanation'")
+        unknown = set(q) - {"question", "choices", "answer", "tolerance", "unit", "explanation"}
+        if unknown:
+            raise QuizError(f"{where}: unknown keys {sorted(unknown)}")
+        if "choices" in q:
+            choices = q["choices"]
+            if not isinstance(choices, list) or len(choices) < 2:
+                raise QuizError(f"{where}: 'choices' must list at least two answers")
+            if not isinstance(q.get("answer"), int) or not 0 <= q["answer"] < len(choices):
+                raise QuizError(f"{where}: 'answer' must be the index (0 to {len(choices) - 1}) of the correct choice")
+        else:
+            if not isinstance(q.get("answer"), (int, float)) or isinstance(q.get("answer"), bool):
+                raise QuizError(f"{where}: a numeric question needs a numeric 'answer'")
+            tol = q.get("tolerance", 0)
+            if not isinstance(tol, (int, float)) or tol < 0:
+                raise QuizError(f"{where}: 'tolerance' must be a number >= 0")
+    return items
+
+
+def _inline(text: str) -> str:
+    """Escape, then allow *emphasis* and `code`."""
+    text = html.escape(str(text).strip())
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+
+
+def render(name: str, folder: Path | str = QUIZ_DIR) -> str:
+    items = load(name, folder)
+    parts = [f'<section class="trialkit-quiz" aria-label="Self-check quiz: {html.escape(name)}">']
+    for i, q in enumerate(items, start=1):
+        qid = f"quiz-{name}-{i}"
+        if "choices" in q:
+            attrs = f'data-kind="choice" data-answer="{q["answer"]}"'
+            inputs = "".join(
+                f'<label class="tk-choice"><input type="radio" name="{qid}" value="{j}"> {_inline(c)}</label>'
+                for j, c in enumerate(q["choices"]))
+        else:
+            attrs = f'data-kind="numeric" data-answer="{q["answer"]}" data-tolerance="{q.get("tolerance", 0)}"'
+            unit = f' <span class="tk-unit">{_inline(q["unit"])}</span>' if q.get("unit") else ""
+            inputs = (f'<label class="tk-number">Your answer <input type="number" step="any" name="{qid}">{unit}</label>')
+        parts.append(
+            f'<fieldset class="tk-question" id="{qid}" {attrs}><legend>{i}. {_inline(q["question"])}</legend>{inputs}'
+            f'<button type="button" class="tk-check">Check answer</button>'
+            f'<p class="tk-feedback" role="status" aria-live="polite"></p>'
+            f'<div class="tk-explanation" hidden>{_inline(q["explanation"])}</div></fieldset>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def show(name: str, folder: Path | str = QUIZ_DIR):
+    """Display quiz ``name`` (the last expression of a cell)."""
+    from IPython.display import HTML
+
+    return HTML(render(name, folder))

@@ -1,0 +1,43 @@
+"""Self-check quizzes: every quiz file in the book is valid; malformed files fail with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialkit import quiz
+
+
+def test_every_quiz_in_the_book_loads_and_renders():
+    names = sorted(p.stem for p in quiz.QUIZ_DIR.glob("*.yml"))
+    assert names
+    for name in names:
+        html = quiz.render(name)
+        assert html.count('class="tk-question"') == len(quiz.load(name))
+
+
+def test_render_escapes_text(tmp_path):
+    (tmp_path / "x.yml").write_text("- question: 'Is <b>bold</b> *allowed*?'\n  choices: [a, b]\n  answer: 0\n  explanation: '`code`'\n")
+    html = quiz.render("x", tmp_path)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<em>allowed</em>" in html and "<code>code</code>" in html
+
+
+@pytest.mark.parametrize("text,message", [
+    ("- question: Q\n  choices: [a, b]\n  answer: 2\n  explanation: E\n", r"question 1: 'answer' must be the index \(0 to 1\)"),
+    ("- question: Q\n  choices: [a]\n  answer: 0\n  explanation: E\n", "at least two answers"),
+    ("- question: Q\n  answer: x\n  explanation: E\n", "numeric 'answer'"),
+    ("- question: Q\n  answer: 1\n  tolerance: -1\n  explanation: E\n", "'tolerance' must be a number >= 0"),
+    ("- question: Q\n  choices: [a, b]\n  answer: 0\n", "needs an 'explanation'"),
+    ("- choices: [a, b]\n  answer: 0\n  explanation: E\n", "needs a 'question'"),
+    ("- question: Q\n  answer: 1\n  explanation: E\n  hint: H\n", r"unknown keys \['hint'\]"),
+    ("[]\n", "non-empty list"),
+    ("- question: [unclosed\n", "not valid YAML"),
+])
+def test_malformed_quiz_is_named(tmp_path, text, message):
+    (tmp_path / "bad.yml").write_text(text)
+    with pytest.raises(quiz.QuizError, match=message):
+        quiz.load("bad", tmp_path)
+
+
+def test_unknown_quiz_is_named(tmp_path):
+    with pytest.raises(quiz.QuizError, match="no such quiz"):
+        quiz.load("nothing", tmp_path)
