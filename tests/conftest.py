@@ -14,6 +14,8 @@ from trialkit.build import ROOT, build
 def pytest_addoption(parser):
     parser.addoption("--built-html", default=None,
                      help="reuse an already built site (folder with index.html) instead of building; for local iteration")
+    parser.addoption("--toc", default=None,
+                     help="with --built-html: the table of contents that site was built with (browser tests visit its pages)")
 
 
 @pytest.fixture(scope="session")

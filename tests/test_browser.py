@@ -13,11 +13,13 @@ import pytest
 from trialkit import browser as tkbrowser
 from trialkit.build import toc_files
 
-PAGES = toc_files()
+def pytest_generate_tests(metafunc):
+    if "doc" in metafunc.fixturenames:
+        toc = metafunc.config.getoption("--toc")
+        metafunc.parametrize("doc", toc_files(toc_path=toc) if toc else toc_files())
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("doc", PAGES)
 def test_page_in_browser(doc, site, browser):
     from axe_playwright_python.sync_playwright import Axe
 
