@@ -1,0 +1,123 @@
+"""Figures of the chapter on response definitions: how each trial would classify one patient.
+
+The classifications are computed by :mod:`trialkit.response` over a grid of slider values; the chart
+only filters that grid by the sliders (Vega-Lite parameters), so it works in the static book.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from trialkit import response
+
+# One letter per outcome code keeps the embedded grid small.
+LETTERS = {"CR": "C", "CRh": "H", "CRi": "I", "NR_marrow": "M", "NR_disease": "D", "NR_marrow_disease": "B",
+           "NR_counts": "N", "NS": "S"}
+CATEGORY_COLOURS = {"CR": "#0072B2", "CRh": "#56B4E9", "CRi": "#E69F00", "No remission": "#9E9E9E", "Not stated": "#FFFFFF"}
+GRID_TRIALS = ("tower", "inovate")       # the trials whose publications print their thresholds
+COLUMN = {"tower": "t", "inovate": "i", "e1910": "e", "topp2021": "o"}
+
+
+def _compact_grid() -> pd.DataFrame:
+    grid = response.classification_grid(trials=GRID_TRIALS)
+    return pd.DataFrame({
+        "p": grid["platelets"].round().astype(int),
+        "a": grid["anc"].round(1),
+        "b": grid["marrow_blasts"].round().astype(int),
+        "d": grid["disease_elsewhere"].astype(int),
+        **{COLUMN[t]: grid[t].map(LETTERS) for t in GRID_TRIALS},
+    })
+
+
+def _constant_code(trial: str) -> str:
+    """The outcome of a trial whose publication prints no thresholds: the same for every patient."""
+    codes = {response.classify(trial, p, a, b, d).code
+             for p in (0, 200) for a in (0, 2) for b in (0, 10) for d in (False, True)}
+    if len(codes) != 1:
+        raise ValueError(f"{trial} does not classify every patient alike ({sorted(codes)}); add it to GRID_TRIALS")
+    return codes.pop()
+
+
+def _labels() -> pd.DataFrame:
+    rows = []
+    for order, trial in enumerate(response.TRIALS):
+        crit = response.criteria(trial)
+        for code in response.outcomes(trial):
+            rows.append({"key": COLUMN[trial] + LETTERS[code], "trial_label": crit.label, "order": order,
+                         "category": response.CODES[code], "reason": response.explain(trial, code)})
+    return pd.DataFrame(rows)
+
+
+def classifier(platelets: int = 80, anc: float = 0.8, blasts: int = 2) -> alt.VConcatChart:
+    """A patient set with sliders (platelets, ANC, marrow blasts) and a checkbox (disease outside the
+    marrow); one row per trial with the category its publication gives, and for the two trials that
+    print thresholds a map of every platelet-ANC combination with the patient outlined."""
+    grid = _compact_grid()
+    labels = _labels()
+    constants = {COLUMN[t]: LETTERS[_constant_code(t)] for t in response.TRIALS if t not in GRID_TRIALS}
+    p_platelets = alt.param(name="platelets", value=platelets,
+                            bind=alt.binding_range(min=0, max=200, step=10, name="Platelets (× 10⁹/L) "))
+    p_anc = alt.param(name="anc", value=anc, bind=alt.binding_range(min=0, max=2, step=0.1, name="Neutrophils, ANC (× 10⁹/L) "))
+    p_blasts = alt.param(name="blasts", value=blasts, bind=alt.binding_range(min=0, max=10, step=1, name="Marrow blasts (%) "))
+    p_disease = alt.param(name="disease", value=False,
+                          bind=alt.binding_checkbox(name="Disease outside the marrow (circulating blasts or extramedullary) "))
+    same_marrow = "datum.b == blasts && datum.d == (disease ? 1 : 0)"
+    same_counts = "datum.p == platelets && abs(datum.a - anc) < 0.01"
+    colour = alt.Color("category:N", title="Classification",
+                       scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom", direction="horizontal", symbolStrokeColor="#555555",
+                                         symbolStrokeWidth=1, symbolType="square"))
+    lookup = alt.LookupData(labels, key="key", fields=["trial_label", "order", "category", "reason"])
+
+    # One row per trial.
+    fold = list(COLUMN.values())
+    rows = (alt.Chart(grid).transform_filter(f"{same_counts} && {same_marrow}")
+            .transform_calculate(**{k: f"'{v}'" for k, v in constants.items()})
+            .transform_fold(fold, as_=["col", "code"])
+            .transform_calculate(key="datum.col + datum.code")
+            .transform_lookup(lookup="key", from_=lookup))
+    y = alt.Y("trial_label:N", title=None, sort=[response.criteria(t).label for t in response.TRIALS],
+              scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1),
+              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", domain=False, ticks=False, labelPadding=8))
+    box = rows.mark_rect(stroke="#555555", strokeWidth=1).encode(x=alt.value(0), x2=alt.value(110), y=y, color=colour,
+                                                                 tooltip=[alt.Tooltip("trial_label:N", title="Trial"),
+                                                                          alt.Tooltip("category:N", title="Classification"),
+                                                                          alt.Tooltip("reason:N", title="Why")])
+    word = rows.mark_text(fontWeight="bold", fontSize=13).encode(
+        x=alt.value(55), y=y, text="category:N",
+        color=alt.condition("datum.category == 'CR'", alt.value("#ffffff"), alt.value("#111111")))
+    why = rows.mark_text(align="left", fontSize=12).encode(x=alt.value(122), y=y, text="reason:N")
+    # The panel's title states the patient in words, so it changes with every control.
+    patient = alt.expr("'Patient: platelets ' + platelets + ', ANC ' + format(anc, '.1f') + ' (× 10⁹/L), blasts '"
+                       " + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')")
+    row_panel = alt.layer(box, word, why).properties(
+        width=470, height=44 * len(response.TRIALS),
+        title=alt.TitleParams(text=patient, subtitle="How each publication classifies this patient, and why", fontSize=14))
+
+    # Platelet-ANC maps for the trials that print thresholds, at the chosen marrow and disease status.
+    def heat(trial: str) -> alt.LayerChart:
+        col = COLUMN[trial]
+        base = (alt.Chart(grid).transform_filter(same_marrow)
+                .transform_calculate(key=f"'{col}' + datum.{col}")
+                .transform_lookup(lookup="key", from_=lookup))
+        x = alt.X("a:O", title="ANC (× 10⁹/L)", axis=alt.Axis(values=[0, 0.5, 1, 1.5, 2], labelAngle=0))
+        yy = alt.Y("p:O", title="Platelets (× 10⁹/L)", sort="descending", axis=alt.Axis(values=[0, 50, 100, 150, 200]))
+        cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.3).encode(
+            x=x, y=yy, color=colour,
+            tooltip=[alt.Tooltip("p:Q", title="platelets (× 10⁹/L)"), alt.Tooltip("a:Q", title="ANC (× 10⁹/L)", format=".1f"),
+                     alt.Tooltip("category:N", title="Classification"), alt.Tooltip("reason:N", title="Why")])
+        marker = base.transform_filter(same_counts).mark_rect(filled=False, stroke="#000000", strokeWidth=3).encode(x=x, y=yy)
+        return alt.layer(cells, marker).properties(width=210, height=210, title=f"{response.criteria(trial).label}: all counts")
+
+    maps = alt.hconcat(*(heat(t) for t in GRID_TRIALS), spacing=24)
+    silent = " and ".join(response.criteria(t).label for t in response.TRIALS if t not in GRID_TRIALS)
+    return alt.vconcat(row_panel, maps, spacing=18).add_params(p_platelets, p_anc, p_blasts, p_disease).properties(
+        title={"text": "One patient, four response definitions",
+               "subtitle": ["Maps: every platelet and ANC value at the chosen marrow status; black square: the patient.",
+                            f"No map for {silent}: their articles print no thresholds."]},
+        description=("Interactive classifier. Sliders set platelets, neutrophils and marrow blasts and a checkbox sets disease "
+                     "outside the marrow; one row per trial shows the classification its publication gives (CR, CRh, CRi, "
+                     "no remission or not stated) and why; two maps show the classification of every platelet and "
+                     "neutrophil combination under TOWER's and INO-VATE's definitions, with the patient outlined."),
+    ).resolve_scale(color="shared")

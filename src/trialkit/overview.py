@@ -1,0 +1,134 @@
+"""The four studies side by side: their publications, a timeline and a table of their designs.
+
+Everything comes from ``data/``: the citation of each study in ``datapackage.json`` (journal and
+year), its ``design.csv`` rows (question, phase, setting, allocation, endpoints, blinding, sponsor,
+enrolment period) and its ``populations.csv`` (the number randomised per arm). Where a publication
+gives nothing for a feature the table says so rather than leaving a blank.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from trialkit import _check, data
+
+# The population whose size per arm is "the number randomised", and whether the study randomised at all.
+RANDOMISED_POPULATION = {"tower": "itt", "inovate": "itt", "e1910": "mrd_neg_randomized"}
+ANALYSED_POPULATION = {"topp2021": "all_treated"}  # a pooled analysis of single-arm studies
+
+NOT_STATED = "not described in the article"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_CITATION = re.compile(r"\.\s+(?P<journal>[A-Z][A-Za-z ]+?)\s+(?P<year>(?:19|20)\d\d);(?P<volume>\d+):(?P<pages>[\d-]+)\.?\s*$")
+_MONTH_YEAR = re.compile(r"(?:\b\d{1,2}\s+)?\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b")
+
+
+def _study(study: str) -> str:
+    return _check.choice("study", study, data.studies())
+
+
+def publication(study: str) -> dict:
+    """Journal, year, volume and pages of ``study``'s publication, parsed from its citation."""
+    info = data.study_info(_study(study))
+    m = _CITATION.search(info["citation"])
+    if m is None:
+        raise ValueError(f"citation of {study!r} does not end in 'Journal YYYY;volume:pages': {info['citation']!r}")
+    return {"study": study, "label": info["label"], "journal": m["journal"], "year": int(m["year"]),
+            "volume": m["volume"], "pages": m["pages"], "source": info["source"]}
+
+
+def _items(study: str, item: str) -> list[str]:
+    design = data.load(study, "design")
+    return list(design.loc[design["item"] == item, "value"])
+
+
+def _joined(study: str, item: str, default: str = NOT_STATED) -> str:
+    values = _items(study, item)
+    return " ".join(v if v.rstrip().endswith(".") else v + "." for v in values) if values else default
+
+
+def randomised_n(study: str) -> dict[str, int] | None:
+    """Patients randomised per arm (arm label -> n), or None when the study randomised no one."""
+    study = _study(study)
+    population = RANDOMISED_POPULATION.get(study)
+    if population is None:
+        return None
+    info = data.study_info(study)
+    pops = data.load(study, "populations")
+    rows = pops[pops["population"] == population].set_index("arm")["n"]
+    return {info["arms"][arm]: int(rows[arm]) for arm in (info["experimental"], info["control"])}
+
+
+def _arms(study: str) -> str:
+    info = data.study_info(study)
+    n = randomised_n(study)
+    if n is None:
+        pops = data.load(study, "populations").set_index("population")
+        total = int(pops.loc[ANALYSED_POPULATION[study], "n"])
+        studies = " and ".join(info["arms"].values())
+        return f"No control arm; single-arm blinatumomab in each study: {studies}; {total} patients pooled."
+    text = " vs ".join(n)
+    others = [label for arm, label in info["arms"].items() if arm not in (info["experimental"], info["control"])]
+    if others:
+        text += ". Outside the randomised comparison: " + "; ".join(others)
+    return text + "."
+
+
+def design_table(studies=None) -> pd.DataFrame:
+    """The designs side by side: one row per feature (publication, phase, setting, arms, allocation,
+    randomised per arm, primary endpoint, blinding, sponsor), one column per study label."""
+    studies = data.studies() if studies is None else [_study(s) for s in studies]
+    columns = {}
+    for s in studies:
+        pub = publication(s)
+        n = randomised_n(s)
+        randomised = ("not randomised (single-arm studies)" if n is None
+                      else " vs ".join(f"{v}" for v in n.values()) + f" (total {sum(n.values())})")
+        allocation = _joined(s, "allocation_ratio") if n is not None else "not applicable (no randomisation)"
+        columns[pub["label"]] = {
+            "Publication": f"{pub['journal']} {pub['year']}",
+            "Phase and type": _joined(s, "phase"),
+            "Setting": _joined(s, "setting"),
+            "Arms": _arms(s),
+            "Allocation": allocation,
+            "Randomised per arm": randomised,
+            "Primary endpoint": _joined(s, "primary_endpoint"),
+            "Blinding": _joined(s, "blinding"),
+            "Sponsor": _joined(s, "sponsor"),
+        }
+    table = pd.DataFrame(columns)
+    table.index.name = "Design feature"
+    return table.reset_index()
+
+
+def enrolment_window(study: str) -> tuple[float, float, str] | None:
+    """First and last month-year the ``enrolment_period`` row gives, as decimal years (the start of
+    the month), with the row's text; None when the study has no such row or it gives no dates."""
+    values = _items(_study(study), "enrolment_period")
+    if not values:
+        return None
+    dates = [(int(y), MONTHS.index(m) + 1) for m, y in _MONTH_YEAR.findall(values[0])]
+    if len(dates) < 2:
+        return None
+    start, end = min(dates), max(dates)
+    return start[0] + (start[1] - 1) / 12, end[0] + (end[1] - 1) / 12, values[0]
+
+
+def timeline(studies=None) -> pd.DataFrame:
+    """One row per study in order of publication: label, journal, year, question, and the enrolment
+    window where the article gives one (``enrol_start``/``enrol_end`` as decimal years, else NaN)."""
+    studies = data.studies() if studies is None else [_study(s) for s in studies]
+    rows = []
+    for s in studies:
+        pub = publication(s)
+        window = enrolment_window(s)
+        question = _items(s, "question")
+        rows.append({"study": s, "label": pub["label"], "journal": pub["journal"], "year": pub["year"],
+                     "question": question[0] if question else NOT_STATED,
+                     "enrol_start": window[0] if window else float("nan"),
+                     "enrol_end": window[1] if window else float("nan"),
+                     "enrolment": window[2] if window else "not given in the article"})
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["year", "label"], kind="stable").reset_index(drop=True)
