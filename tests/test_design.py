@@ -441,3 +441,25 @@ def test_crossing_probabilities_validates():
         design.crossing_probabilities([0.5, 1.0], [2.0], 0.0)
     with pytest.raises(ValueError, match="drift must be a real number"):
         design.crossing_probabilities([1.0], [2.0], "x")
+
+
+def test_boundary_hazard_ratio_is_where_fixed_power_is_one_half():
+    # an observed HR exactly on the boundary: a true HR equal to it gives 50 % power (fixed design)
+    for z, d, alloc in [(1.959963984540054, 200, (1, 1)), (2.359, 248, (2, 1)), (2.963, 165, (2, 1))]:
+        hr = design.boundary_hazard_ratio(z, d, alloc)
+        alpha = 2 * stats.norm.sf(z)
+        assert design.events_power(d, hr, alloc, alpha=alpha) == pytest.approx(0.5, abs=1e-12)
+    # by hand: 1:1, 100 events, z = 2 -> exp(-2 / 5)
+    assert design.boundary_hazard_ratio(2.0, 100) == pytest.approx(math.exp(-0.4), rel=1e-12)
+    # more events, a boundary closer to 1
+    assert design.boundary_hazard_ratio(2.0, 400) > design.boundary_hazard_ratio(2.0, 100)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"z": 0.0, "events": 100}, r"z must be in \(0.0, inf\]"),
+    ({"z": 2.0, "events": -1}, r"events must be in \(0.0, inf\]"),
+    ({"z": 2.0, "events": 100, "allocation": (2,)}, "allocation must be a pair"),
+])
+def test_boundary_hazard_ratio_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        design.boundary_hazard_ratio(**kwargs)

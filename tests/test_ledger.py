@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from trialkit import data, ledger
@@ -69,3 +70,44 @@ def test_evaluate_within_rounding():
     assert central == pytest.approx(71.0) and match == "within rounding"
     assert ledger.evaluate(lambda x: x * 100, ["0.71"], "75")[1] == "no"
     assert ledger.evaluate(lambda x: x * 100, ["0.71"], "71")[1] == "exact"
+
+
+def test_verdict_for_data_rows():
+    # a count with a percent and an exact interval: both checks match
+    assert len(ledger.checks_for("tower", "cr_count_blinatumomab")) == 2
+    assert ledger.verdict("tower", "cr_count_blinatumomab") == "exact"
+    # a P value recomputed from the hazard ratio's interval; the HR row itself is an input, not a target
+    assert ledger.verdict("tower", "os_p") == "exact"
+    assert ledger.verdict("tower", "os_hr") is None
+    assert ledger.verdict("tower", "plan_power") == "within rounding"
+    assert ledger.verdict("tower", "sae_rate_exposure_adjusted_chemotherapy") == "not recomputable"
+    assert ledger.verdict("tower", "os_median_blinatumomab") is None
+
+
+def test_verdict_combines_rules_and_methods(monkeypatch):
+    # INO-VATE's CR power is checked by four methods: one reproduces it, so the claim is reproduced
+    assert ledger.checks_for("inovate", "power_cr")["match"].nunique() > 1
+    assert ledger.verdict("inovate", "power_cr") == "exact"
+    # different rules on one row: the least favourable decides
+    fake = pd.DataFrame({"study": ["tower"] * 4, "target": ["x", "x", "y", "y"], "rule": ["pct", "ci", "design", "design"],
+                         "match": ["exact", "no", "no", "within rounding"], "check_id": ["a", "b", "c", "d"]})
+    monkeypatch.setattr(ledger, "_cached", lambda: fake)
+    assert ledger.verdict("tower", "x") == "no"
+    assert ledger.verdict("tower", "y") == "within rounding"
+
+
+def test_mark_texts():
+    assert ledger.mark("tower", "cr_difference") == "✓ matches the publication (recomputed)"
+    assert ledger.mark("tower", "cr_difference", short=True) == "✓"
+    assert ledger.mark("tower", "mrd_neg_difference", short=True) == "–"
+    assert ledger.mark("tower", "os_median_blinatumomab") == ""
+
+
+@pytest.mark.parametrize("args,message", [
+    (("nosuch", "os_p"), "study must be one of"),
+    (("tower", ""), "row_id must be a non-empty string"),
+    (("tower", 3), "row_id must be a non-empty string"),
+])
+def test_checks_for_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        ledger.checks_for(*args)

@@ -126,3 +126,47 @@ def test_hr_conversions_round_trip():
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- standardised differences -----------------------------------------------------------------------
+
+
+def test_standardized_difference_of_proportions_by_hand():
+    p1, p2 = 162 / 271, 77 / 134
+    expected = (p1 - p2) / np.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / 2)
+    assert stats.standardized_difference(p1, p2) == pytest.approx(expected, rel=1e-12)
+    assert stats.standardized_difference(p1, p2) == pytest.approx(0.0469, abs=5e-4)
+    # antisymmetric, and 0 for equal proportions
+    assert stats.standardized_difference(p2, p1) == pytest.approx(-expected)
+    assert stats.standardized_difference(0.3, 0.3) == 0.0
+    assert stats.standardized_difference(0.0, 0.0) == 0.0
+
+
+def test_standardized_difference_of_means_matches_cohens_d_with_equal_groups():
+    # with equal group sizes the pooled SD of Cohen's d is sqrt((s1^2 + s2^2) / 2)
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(1.0, 2.0, 500), rng.normal(0.5, 3.0, 500)
+    s1, s2 = x.std(ddof=1), y.std(ddof=1)
+    pooled = np.sqrt(((x.size - 1) * s1 ** 2 + (y.size - 1) * s2 ** 2) / (x.size + y.size - 2))
+    d = stats.standardized_difference(x.mean(), y.mean(), s1, s2, kind="mean")
+    assert d == pytest.approx((x.mean() - y.mean()) / pooled, rel=1e-12)
+
+
+def test_standardized_difference_tower_age():
+    # TOWER Table 1: age 40.8 +/- 17.1 versus 41.1 +/- 17.3 years
+    d = stats.standardized_difference(40.8, 41.1, 17.1, 17.3, kind="mean")
+    assert d == pytest.approx(-0.3 / np.sqrt((17.1 ** 2 + 17.3 ** 2) / 2), rel=1e-12)
+    assert -0.02 < d < -0.017
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"a1": 1.2, "a2": 0.5}, r"a1 must be in \[0.0, 1.0\]"),
+    ({"a1": 0.5, "a2": -0.1}, r"a2 must be in \[0.0, 1.0\]"),
+    ({"a1": 0.0, "a2": 1.0}, "a1 and a2 must not be 0 and 1"),
+    ({"a1": 1.0, "a2": 2.0, "kind": "mean"}, "b1 and b2"),
+    ({"a1": 1.0, "a2": 2.0, "b1": 0.0, "b2": 1.0, "kind": "mean"}, r"b1 must be in \(0.0, inf\]"),
+    ({"a1": 1.0, "a2": 2.0, "b1": 1.0, "b2": 1.0, "kind": "median"}, "kind must be one of"),
+])
+def test_standardized_difference_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        stats.standardized_difference(**kwargs)

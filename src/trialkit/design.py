@@ -422,3 +422,19 @@ def group_sequential_power(fractions, events: float, hr: float, allocation=(1, 1
     bounds = spending_boundaries(fractions, alpha=alpha, spending=spending)
     drift = float(np.sqrt(events) * _events_drift(hr, allocation, method))
     return float(crossing_probabilities(bounds["fraction"], bounds["z"], drift)["cumulative"].iloc[-1])
+
+
+def boundary_hazard_ratio(z: float, events: float, allocation=(1, 1)) -> float:
+    """The observed hazard ratio (experimental / control) that lies exactly on an efficacy boundary
+    ``z`` after ``events`` events: exp(-z / sqrt(events p1 p2)), with p1, p2 the allocation fractions.
+
+    This uses Schoenfeld's approximation to the variance of the log hazard ratio, 1 / (D p1 p2), the
+    same approximation as :func:`events_power`; an observed HR below the returned value crosses the
+    boundary. Example: TOWER's second-look boundary z = 2.359 with 248 deaths and 2:1 allocation
+    corresponds to an observed HR of about 0.73.
+    """
+    z = _check.real("z", z, low=0.0, low_open=True)
+    events = _check.real("events", events, low=0.0, low_open=True)
+    e, c = _allocation(allocation)
+    p1, p2 = e / (e + c), c / (e + c)
+    return float(np.exp(-z / np.sqrt(events * p1 * p2)))

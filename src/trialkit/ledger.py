@@ -362,3 +362,60 @@ def summary(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     table = table.reindex(columns=[m for m in MATCH_LEVELS if m in table.columns])
     table["total"] = table.sum(axis=1)
     return table.reindex(data.studies()).reset_index()
+
+
+# --- the verdict for one data row -----------------------------------------------------------------
+
+#: Short marks for chapters: what the ledger concluded about a printed number.
+MARKS = {
+    "exact": ("✓", "matches the publication (recomputed)"),
+    "within rounding": ("✓", "matches the publication within the rounding of its inputs (recomputed)"),
+    "no": ("✗", "does not match when recomputed (see the ledger's explanation)"),
+    "not recomputable": ("–", "cannot be recomputed from what was published (see the ledger)"),
+}
+_SEVERITY = {"exact": 0, "within rounding": 1, "no": 2, "not recomputable": 3}
+
+
+@lru_cache(maxsize=1)
+def _cached() -> pd.DataFrame:
+    frame = ledger()
+    # every rule lists the row it checks last among its inputs (pct/ci: the count row; diff/ratio: the
+    # comparison row; p: the P value row; derived/design/none: the printed statement)
+    frame["target"] = frame["inputs"].str.split(", ").str[-1]
+    return frame
+
+
+def checks_for(study: str, row_id: str) -> pd.DataFrame:
+    """The ledger rows that recompute the printed number of data row ``row_id`` of ``study`` (empty
+    when the ledger does not check it). A count printed with a percent and an interval has two (the
+    percent and the interval)."""
+    if study not in data.studies():
+        raise ValueError(f"study must be one of {data.studies()}, got {study!r}")
+    if not isinstance(row_id, str) or not row_id:
+        raise ValueError(f"row_id must be a non-empty string, got {row_id!r}")
+    frame = _cached()
+    return frame[(frame["study"] == study) & (frame["target"] == row_id)].drop(columns="target").reset_index(drop=True)
+
+
+def verdict(study: str, row_id: str) -> str | None:
+    """The ledger's verdict on data row ``row_id``: ``"exact"``, ``"within rounding"``, ``"no"`` or
+    ``"not recomputable"``, or ``None`` when the ledger does not recompute that row.
+
+    Checks of different rules are different claims about the row (its percent *and* its interval), so
+    the least favourable counts; checks of one rule are alternative methods for the same claim (the
+    power of a sample size by four formulas), so the most favourable counts."""
+    rows = checks_for(study, row_id)
+    if rows.empty:
+        return None
+    best_per_rule = [min(g, key=_SEVERITY.__getitem__) for _, g in rows.groupby("rule")["match"]]
+    return max(best_per_rule, key=_SEVERITY.__getitem__)
+
+
+def mark(study: str, row_id: str, short: bool = False) -> str:
+    """A reader-facing mark for data row ``row_id``: ``"✓ matches the publication (recomputed)"``
+    and so on (``short=True``: the symbol only); ``""`` when the ledger does not recompute the row."""
+    v = verdict(study, row_id)
+    if v is None:
+        return ""
+    symbol, text = MARKS[v]
+    return symbol if short else f"{symbol} {text}"
