@@ -137,3 +137,24 @@ def test_missing_static_file_names_page(broken_book):
 
 def test_page_missing_from_toc_is_reported(broken_book):
     assert any("book/orphan" in p and "_toc.yml" in p for p in broken_book.problems)
+
+
+def test_cache_is_invalidated_when_package_or_data_change(tmp_path):
+    from trialkit.build import _invalidate_cache_if_inputs_changed, inputs_digest
+
+    root = tmp_path / "repo"
+    for folder in ("src/trialkit", "data", "book/quizzes"):
+        (root / folder).mkdir(parents=True)
+    (root / "src/trialkit/mod.py").write_text("x = 1\n")
+    (root / "data/t.csv").write_text("a\n1\n")
+    out = tmp_path / "out"
+    cache = out / "_build" / ".jupyter_cache"
+    _invalidate_cache_if_inputs_changed(root, out)
+    cache.mkdir(parents=True)
+    _invalidate_cache_if_inputs_changed(root, out)
+    assert cache.exists(), "nothing changed: the cache must be kept"
+    before = inputs_digest(root)
+    (root / "data/t.csv").write_text("a\n2\n")
+    assert inputs_digest(root) != before
+    _invalidate_cache_if_inputs_changed(root, out)
+    assert not cache.exists(), "data changed: the cache must be dropped"

@@ -68,6 +68,36 @@ def _reports(html: Path) -> list[str]:
     return out
 
 
+def inputs_digest(root: Path = ROOT) -> str:
+    """A digest of everything chapters import or read besides their own text: the package and data/.
+
+    jupyter-cache re-executes a chapter only when its code cells change; a change in ``trialkit`` or in
+    the data must invalidate the cache too, or the book would show stale results."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = [p for folder in (root / "src" / "trialkit", root / "data") for p in folder.rglob("*")]
+    files += list((root / "book").rglob("*.yml"))  # quizzes, the bias catalogue
+    for path in sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _invalidate_cache_if_inputs_changed(root: Path, path_output: Path) -> None:
+    import shutil
+
+    build_dir = path_output / "_build"
+    stamp = build_dir / ".trialkit-inputs"
+    digest = inputs_digest(root)
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+    shutil.rmtree(build_dir / ".doctrees", ignore_errors=True)  # or Sphinx would not re-read unchanged pages
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+
+
 def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = False, toc: Path | None = None) -> BuildResult:
     """Build the book strictly. ``path_output``: folder that receives ``_build/`` (default: ``root``).
     ``toc``: another table of contents (to build a few pages while writing them); the check that every
@@ -79,6 +109,7 @@ def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = Fals
            "-W", "-n", "--keep-going"]
     if toc:
         cmd += ["--toc", str(Path(toc).resolve())]
+    _invalidate_cache_if_inputs_changed(root, path_output)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
@@ -86,7 +117,10 @@ def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = Fals
     if not quiet:
         print(log if proc.returncode else log[-3000:])
     if proc.returncode != 0:
-        warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+        # Kernels print a benign notice about TCP transport on stderr of the build, not of a cell: not a problem.
+        warnings = [line for line in log.splitlines()
+                    if ("WARNING" in line or "ERROR" in line or "error" in line.lower() and "Theme error" in line)
+                    and "Kernel is running over TCP" not in line]
         problems.extend(warnings or ["jupyter-book exited with an error (see the log above)"])
         problems.extend(_reports(html))
     return BuildResult(proc.returncode, seconds, html, log, problems)

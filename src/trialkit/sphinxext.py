@@ -6,7 +6,7 @@
   registry package, so nothing third-party is committed and nothing is fetched from a CDN) and adds it
   to the build's ``_static`` folder.
 * It adds the bundle and the chart loader only to pages that contain a chart.
-* It removes an invalid ARIA role from reference lists.
+* It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
 """
 
@@ -74,6 +74,29 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         app.add_js_file(QUIZ_NAME, loading_method="defer")
 
 
+SUMMARY_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+SUMMARY_NAMED = '<summary aria-label="Show or hide the pages of this section"><span class="toctree-toggle" role="presentation">'
+
+
+def _name_sidebar_toggles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The theme's sidebar folds nested sections in <details> whose <summary> holds only an icon, so
+    screen readers announce an unnamed control (axe-core: summary-name). Give each one a name."""
+    original = context.get("generate_toctree_html")
+    if original is None or getattr(original, "_trialkit_named", False):
+        return
+
+    def named(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if isinstance(result, str):
+            return result.replace(SUMMARY_TOGGLE, SUMMARY_NAMED)
+        for summary in result.find_all("summary"):  # kind="raw": a BeautifulSoup tree
+            summary["aria-label"] = "Show or hide the pages of this section"
+        return result
+
+    named._trialkit_named = True
+    context["generate_toctree_html"] = named
+
+
 def _disable_thebe(app: Sphinx) -> None:
     """Jupyter Book always loads sphinx-thebe, which writes an unpkg.com address into every page even
     when launch buttons are off. The course has no live-code buttons, so its hooks are removed."""
@@ -89,4 +112,5 @@ def setup(app: Sphinx) -> dict:
     _disable_thebe(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _name_sidebar_toggles, priority=900)  # after the theme's own handler
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
