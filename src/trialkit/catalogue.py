@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from trialkit import _yamlfile
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_PATH = ROOT / "book" / "bias_catalogue.yml"
@@ -76,14 +76,7 @@ def load(path: Path | str = CATALOGUE_PATH, studies=None, root: Path | str = ROO
 
         studies = data.studies()
     studies = list(studies)
-    if not path.exists():
-        raise CatalogueError(f"{path}: no such catalogue")
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise CatalogueError(f"{path}: not valid YAML ({err})") from None
-    if not isinstance(items, list) or not items:
-        raise CatalogueError(f"{path}: must be a non-empty list of biases")
+    items = _yamlfile.read(path, CatalogueError, "biases", name="catalogue")
     biases, seen = [], set()
     for i, item in enumerate(items, start=1):
         label = f"{path}, bias {i}"

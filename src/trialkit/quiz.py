@@ -25,7 +25,7 @@ import html
 import re
 from pathlib import Path
 
-import yaml
+from trialkit import _yamlfile
 
 QUIZ_DIR = Path(__file__).resolve().parents[2] / "book" / "quizzes"
 
@@ -39,14 +39,7 @@ def load(name: str, folder: Path | str = QUIZ_DIR) -> list[dict]:
     path = Path(folder) / f"{name}.yml"
     if not re.fullmatch(r"[a-z0-9_-]+", name):
         raise QuizError(f"quiz name must be lowercase letters, digits, '-' or '_', got {name!r}")
-    if not path.exists():
-        raise QuizError(f"{path}: no such quiz")
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise QuizError(f"{path}: not valid YAML ({err})") from None
-    if not isinstance(items, list) or not items:
-        raise QuizError(f"{path}: must be a non-empty list of questions")
+    items = _yamlfile.read(path, QuizError, "questions", name="quiz")
     for i, q in enumerate(items, start=1):
         where = f"{path}, question {i}"
         if not isinstance(q, dict) or not str(q.get("question", "")).strip():

@@ -18,9 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from trialkit import data
+from trialkit import _yamlfile, data
 
 APPRAISAL_DIR = data.DATA_DIR / "appraisal"
 EXAMPLE_STUDY = "example"
@@ -45,15 +43,7 @@ def find(path: str | Path) -> Path:
 def read_yaml(path: str | Path) -> tuple[dict, Path]:
     """The mapping stored in a YAML file (errors name the file)."""
     path = find(path)
-    if not path.exists():
-        raise AppraisalError(f"{path}: no such file")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise AppraisalError(f"{path}: not valid YAML ({err})") from None
-    if not isinstance(content, dict):
-        raise AppraisalError(f"{path}: must hold a mapping (key: value pairs) at the top level")
-    return content, path
+    return _yamlfile.read(path, AppraisalError, "appraisal", kind=dict, name="file"), path
 
 
 def check_keys(where: str, mapping: dict, required: set[str], optional: set[str] = frozenset()) -> None:
