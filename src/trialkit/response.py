@@ -314,8 +314,8 @@ def classify(trial: str, platelets: float, anc: float, marrow_blasts: float, dis
 
 # --- grids and tables for the chapter --------------------------------------------------------------
 
-PLATELET_STEPS = tuple(range(0, 201, 10))
-ANC_STEPS = tuple(round(0.1 * k, 1) for k in range(21))
+PLATELET_STEPS = tuple(range(0, 201, 25))  # every printed threshold (50, 100) is on the grid
+ANC_STEPS = tuple(round(0.25 * k, 2) for k in range(9))  # includes 0.5 and 1.0
 BLAST_STEPS = tuple(range(0, 11))
 
 
@@ -333,7 +333,7 @@ def classification_grid(platelets=PLATELET_STEPS, anc=ANC_STEPS, marrow_blasts=B
                         trials=("tower", "inovate")) -> pd.DataFrame:
     """Outcome codes of ``trials`` for every combination of the given values, with and without disease
     outside the marrow: columns ``platelets, anc, marrow_blasts, disease_elsewhere`` and one code
-    column per trial (see :data:`CODES`). The default grid has 21 × 21 × 11 × 2 = 9702 rows.
+    column per trial (see :data:`CODES`). The default grid has 9 × 9 × 11 × 2 = 1782 rows (steps of 25 × 10⁹/L for platelets and 0.25 × 10⁹/L for the ANC keep every printed threshold on the grid and the page responsive).
     """
     plts = _steps("platelets", platelets)
     ancs = _steps("anc", anc)

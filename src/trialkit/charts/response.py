@@ -49,7 +49,7 @@ def _labels() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def classifier(platelets: int = 80, anc: float = 0.8, blasts: int = 2) -> alt.VConcatChart:
+def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.VConcatChart:
     """A patient set with sliders (platelets, ANC, marrow blasts) and a checkbox (disease outside the
     marrow); one row per trial with the category its publication gives, and for the two trials that
     print thresholds a map of every platelet-ANC combination with the patient outlined."""
@@ -57,8 +57,8 @@ def classifier(platelets: int = 80, anc: float = 0.8, blasts: int = 2) -> alt.VC
     labels = _labels()
     constants = {COLUMN[t]: LETTERS[_constant_code(t)] for t in response.TRIALS if t not in GRID_TRIALS}
     p_platelets = alt.param(name="platelets", value=platelets,
-                            bind=alt.binding_range(min=0, max=200, step=10, name="Platelets (× 10⁹/L) "))
-    p_anc = alt.param(name="anc", value=anc, bind=alt.binding_range(min=0, max=2, step=0.1, name="Neutrophils, ANC (× 10⁹/L) "))
+                            bind=alt.binding_range(min=0, max=200, step=25, name="Platelets (× 10⁹/L) "))
+    p_anc = alt.param(name="anc", value=anc, bind=alt.binding_range(min=0, max=2, step=0.25, name="Neutrophils, ANC (× 10⁹/L) "))
     p_blasts = alt.param(name="blasts", value=blasts, bind=alt.binding_range(min=0, max=10, step=1, name="Marrow blasts (%) "))
     p_disease = alt.param(name="disease", value=False,
                           bind=alt.binding_checkbox(name="Disease outside the marrow (circulating blasts or extramedullary) "))
