@@ -23,7 +23,7 @@ def _compact_grid() -> pd.DataFrame:
     grid = response.classification_grid(trials=GRID_TRIALS)
     return pd.DataFrame({
         "p": grid["platelets"].round().astype(int),
-        "a": grid["anc"].round(1),
+        "a": grid["anc"].round(2),
         "b": grid["marrow_blasts"].round().astype(int),
         "d": grid["disease_elsewhere"].astype(int),
         **{COLUMN[t]: grid[t].map(LETTERS) for t in GRID_TRIALS},
@@ -89,7 +89,7 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
         color=alt.condition("datum.category == 'CR'", alt.value("#ffffff"), alt.value("#111111")))
     why = rows.mark_text(align="left", fontSize=12).encode(x=alt.value(122), y=y, text="reason:N")
     # The panel's title states the patient in words, so it changes with every control.
-    patient = alt.expr("'Patient: platelets ' + platelets + ', ANC ' + format(anc, '.1f') + ' (× 10⁹/L), blasts '"
+    patient = alt.expr("'Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L), blasts '"
                        " + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')")
     row_panel = alt.layer(box, word, why).properties(
         width=470, height=44 * len(response.TRIALS),
@@ -105,7 +105,7 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
         yy = alt.Y("p:O", title="Platelets (× 10⁹/L)", sort="descending", axis=alt.Axis(values=[0, 50, 100, 150, 200]))
         cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.3).encode(
             x=x, y=yy, color=colour,
-            tooltip=[alt.Tooltip("p:Q", title="platelets (× 10⁹/L)"), alt.Tooltip("a:Q", title="ANC (× 10⁹/L)", format=".1f"),
+            tooltip=[alt.Tooltip("p:Q", title="platelets (× 10⁹/L)"), alt.Tooltip("a:Q", title="ANC (× 10⁹/L)", format=".2f"),
                      alt.Tooltip("category:N", title="Classification"), alt.Tooltip("reason:N", title="Why")])
         marker = base.transform_filter(same_counts).mark_rect(filled=False, stroke="#000000", strokeWidth=3).encode(x=x, y=yy)
         return alt.layer(cells, marker).properties(width=210, height=210, title=f"{response.criteria(trial).label}: all counts")
