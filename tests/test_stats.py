@@ -72,15 +72,45 @@ def test_tower_remission_difference_reproduced():
 
 
 def test_nnt_and_its_interval():
-    res = stats.nnt(91, 271, 21, 134)
+    res = stats.nnt(91, 271, 21, 134, outcome="good")
     rd = stats.risk_difference(91, 271, 21, 134)
-    assert res.nnt == pytest.approx(1 / rd.estimate)
+    assert res.nnt == pytest.approx(1 / rd.estimate) and res.kind == "benefit"
     assert (res.low, res.high) == pytest.approx((1 / rd.high, 1 / rd.low))
-    assert not res.crosses_zero
-    crossing = stats.nnt(10, 50, 8, 50)
+    assert not res.crosses_zero and res.describe().startswith("NNTB 5.6 (95% CI 3.8 to 10.4)")
+    crossing = stats.nnt(10, 50, 8, 50, outcome="good")
     assert crossing.crosses_zero and "infinity" in crossing.describe()
+    assert crossing.low > 0 > crossing.high
     with pytest.raises(ValueError, match="risk difference is 0"):
-        stats.nnt(5, 10, 5, 10)
+        stats.nnt(5, 10, 5, 10, outcome="good")
+
+
+def test_nnt_direction_follows_the_outcome():
+    # E1910 deaths, 17/112 with blinatumomab vs 40/112: fewer deaths is benefit, not harm
+    deaths = stats.nnt(17, 112, 40, 112, outcome="bad")
+    rd = stats.risk_difference(17, 112, 40, 112)
+    assert deaths.kind == "benefit" and deaths.nnt == pytest.approx(-1 / rd.estimate) == pytest.approx(112 / 23)
+    assert deaths.describe().startswith("NNTB 4.9")
+    assert (deaths.low, deaths.high) == pytest.approx(sorted((-1 / rd.low, -1 / rd.high)))
+    # the same counts read as good outcomes are harm, with the same magnitudes
+    as_good = stats.nnt(17, 112, 40, 112, outcome="good")
+    assert as_good.kind == "harm" and as_good.describe().startswith("NNTH 4.9")
+    assert as_good.nnt == pytest.approx(-deaths.nnt)
+    # more serious adverse events with the experimental arm: harm
+    sae = stats.nnt(165, 267, 49, 109, outcome="bad")
+    assert sae.kind == "harm" and sae.nnt < 0 and sae.low < sae.high < 0
+    # a crossing interval of a bad outcome: NNTB bound first, NNTH bound second
+    cross = stats.nnt(8, 50, 10, 50, outcome="bad")
+    assert cross.crosses_zero and cross.low > 0 > cross.high and cross.kind == "benefit"
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({}, "outcome"),
+    ({"outcome": "benefit"}, r"outcome must be one of \['bad', 'good'\], got 'benefit'"),
+    ({"outcome": None}, "outcome must be one of"),
+])
+def test_nnt_requires_the_direction(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        stats.nnt(91, 271, 21, 134, **kwargs)
 
 
 def test_risk_ratio_log_interval():

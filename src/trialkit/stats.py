@@ -119,13 +119,19 @@ def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> Inter
     return Interval(rr, rr * np.exp(-z * se), rr * np.exp(z * se), level, "log (Katz)")
 
 
+NNT_OUTCOMES = ("good", "bad")
+
+
 @dataclass(frozen=True)
 class NNT:
     """Number needed to treat, from a risk difference and its interval (Altman, BMJ 1998).
 
-    ``nnt`` is positive for benefit (NNTB) when the experimental proportion of good outcomes is
-    higher. When the interval of the difference includes 0, the interval of the NNT runs from NNTB
-    ``low`` through infinity to NNTH ``high`` (``crosses_zero`` is True).
+    Sign convention: ``nnt`` is positive for benefit (NNTB: patients to treat with the experimental
+    arm for one more patient to be better off) and negative for harm (NNTH: for one more patient to be
+    worse off), whichever way the counted outcome points (see :func:`nnt`'s ``outcome``). ``low`` and
+    ``high`` follow the same sign convention. When the interval of the difference includes 0, the
+    interval of the NNT runs from NNTB ``low`` (> 0) through infinity to NNTH ``|high|`` (``high`` < 0;
+    ``crosses_zero`` is True).
     """
 
     nnt: float
@@ -133,24 +139,43 @@ class NNT:
     high: float
     crosses_zero: bool
     level: float
+    outcome: str
+
+    @property
+    def kind(self) -> str:
+        """``"benefit"`` (NNTB) or ``"harm"`` (NNTH): the direction of the point estimate."""
+        return "benefit" if self.nnt > 0 else "harm"
 
     def describe(self) -> str:
+        label = "NNTB" if self.nnt > 0 else "NNTH"
         if self.crosses_zero:
-            return f"NNT {self.nnt:.1f} (NNTB {abs(self.low):.1f} to infinity to NNTH {abs(self.high):.1f})"
-        return f"NNT {self.nnt:.1f} ({self.low:.1f} to {self.high:.1f})"
+            return (f"{label} {abs(self.nnt):.1f} ({self.level:.0%} CI: NNTB {self.low:.1f} to infinity "
+                    f"to NNTH {abs(self.high):.1f})")
+        return f"{label} {abs(self.nnt):.1f} ({self.level:.0%} CI {abs(self.low):.1f} to {abs(self.high):.1f})"
 
 
-def nnt(x1: int, n1: int, x2: int, n2: int, level: float = 0.95, method: str = "wald") -> NNT:
-    """Number needed to treat for one more good outcome with the experimental arm (x1/n1) than with
-    the control arm (x2/n2): 1 / risk difference, interval from the inverted difference limits."""
+def nnt(x1: int, n1: int, x2: int, n2: int, *, outcome: str, level: float = 0.95, method: str = "wald") -> NNT:
+    """Number needed to treat with the experimental arm (x1 of n1 patients had the counted outcome)
+    instead of the control arm (x2 of n2): 1 / risk difference, interval from the inverted limits of
+    the difference (:func:`risk_difference` with ``method``).
+
+    ``outcome`` (required, no default) says which way the counted outcome points: ``"good"`` (e.g.
+    remission: more of it is benefit) or ``"bad"`` (e.g. death or a serious adverse event: more of it
+    is harm). The result is positive for benefit (NNTB) and negative for harm (NNTH), see :class:`NNT`.
+    Example: 88/109 vs 32/109 remissions is an NNTB of 1.9 (``outcome="good"``); 17/112 vs 40/112
+    deaths is an NNTB of 4.9 (``outcome="bad"``), the same counts read as good outcomes an NNTH.
+    """
+    _check.choice("outcome", outcome, NNT_OUTCOMES)
     rd = risk_difference(x1, n1, x2, n2, level, method)
     if rd.estimate == 0:
         raise ValueError("the risk difference is 0: the number needed to treat is infinite")
-    crosses = rd.low < 0 < rd.high
+    sign = 1.0 if outcome == "good" else -1.0
+    est, lo, hi = sign * rd.estimate, *sorted((sign * rd.low, sign * rd.high))  # benefit difference and its interval
+    crosses = lo < 0 < hi
     if crosses:
-        return NNT(1 / rd.estimate, 1 / rd.high, 1 / rd.low, True, level)
-    lo, hi = sorted((1 / rd.low, 1 / rd.high))
-    return NNT(1 / rd.estimate, lo, hi, False, level)
+        return NNT(1 / est, 1 / hi, 1 / lo, True, rd.level, outcome)
+    a, b = sorted((1 / lo, 1 / hi))
+    return NNT(1 / est, a, b, False, rd.level, outcome)
 
 
 def poisson_rate(events: int, exposure: float, per: float = 100.0, level: float = 0.95) -> Interval:
