@@ -162,7 +162,7 @@ def test_render_note_names_the_missing_field():
 def _mvn_power(fractions, drift, alpha):
     """Group-sequential power by scipy's multivariate normal CDF at the spending boundaries."""
     t = np.asarray(fractions, float)
-    b = design.spending_boundaries(t, alpha)["z"].to_numpy()
+    b = design.spending_boundaries(t, alpha, sided=1)["z"].to_numpy()
     if t.size == 1:
         return float(st.norm.sf(b[0] - drift))
     cov = np.sqrt(np.minimum.outer(t, t) / np.maximum.outer(t, t))
@@ -224,7 +224,7 @@ def test_note_e1910_interim_boundary():
 
     def third_boundary_p(t1, t2):
         """Two-sided nominal P of look 3, solved independently: the boundary that spends the increment."""
-        b = design.spending_boundaries([t1, t2, t3], 0.025)["z"].to_numpy()
+        b = design.spending_boundaries([t1, t2, t3], 0.025, sided=1)["z"].to_numpy()
         cov = np.sqrt(np.minimum.outer([t1, t2, t3], [t1, t2, t3]) / np.maximum.outer([t1, t2, t3], [t1, t2, t3]))
         rng = np.random.default_rng(5)
         kw = dict(abseps=1e-8, releps=1e-8, maxpts=4_000_000)

@@ -302,7 +302,7 @@ def _design_checks():
     yield _design_check(
         "tower", "plan_power", "Power: about 330 deaths, HR 0.70, 2:1, two-sided 0.05, looks at 50 % and 75 %",
         ["plan_deaths", "plan_hr", "plan_alpha", "plan_interim1_fraction", "plan_interim2_fraction"],
-        lambda d, hr, a, f1, f2: 100 * design.group_sequential_power([f1 / 100, f2 / 100, 1.0], d, hr, (2, 1), alpha=a / 2),
+        lambda d, hr, a, f1, f2: 100 * design.group_sequential_power([f1 / 100, f2 / 100, 1.0], d, hr, (2, 1), alpha=a / 2, sided=1),
         "Schoenfeld; group-sequential power, Lan–DeMets O'Brien–Fleming-type boundaries")
     yield _design_check(
         "inovate", "power_os", "Power for OS: 248 events, HR 0.67, 1:1, one-sided 0.0125",
@@ -405,7 +405,7 @@ def earlier_looks_boundaries(fraction: float, n_earlier: int, alpha: float, spen
     placements.append((tuple(fraction * (i + 1) / (n_earlier + 1) for i in range(n_earlier)), True))
     rows = []
     for looks, equal in placements:
-        b = design.spending_boundaries(list(looks) + [fraction], alpha=alpha, spending=spending).iloc[-1]
+        b = design.spending_boundaries(list(looks) + [fraction], alpha=alpha, spending=spending, sided=1).iloc[-1]
         rows.append({"looks": looks, "equal": equal, "z": float(b["z"]), "p_two_sided": 2 * float(b["nominal_p"])})
     return pd.DataFrame(rows)
 
@@ -477,7 +477,7 @@ def note_values() -> dict:
     h = half_unit(_v("tower", "planning", "plan_hr"))
     ratio = data.row("tower", "design", "allocation_ratio")["value"].split()[0]  # "2:1 (blinatumomab : chemotherapy)"
     alloc = tuple(int(x) for x in ratio.split(":"))
-    gs = lambda x: pct(design.group_sequential_power([f1, f2, 1.0], d, x, alloc, alpha=a / 2))  # noqa: E731
+    gs = lambda x: pct(design.group_sequential_power([f1, f2, 1.0], d, x, alloc, alpha=a / 2, sided=1))  # noqa: E731
     target = _num("tower", "planning", "plan_power")
     v.update({
         "tower_deaths": _v("tower", "planning", "plan_deaths"), "tower_hr": _v("tower", "planning", "plan_hr"),
@@ -492,7 +492,7 @@ def note_values() -> dict:
     # E1910 power: 94 deaths, a 45 % reduction (HR 0.55), 1:1, one-sided 0.025
     d, red, a = _num("e1910", "planning", "planned_deaths"), _num("e1910", "planning", "assumed_risk_reduction"), _num("e1910", "planning", "alpha")
     hr = 1 - red / 100
-    gs_looks = [pct(design.group_sequential_power([i / (k + 1) for i in range(1, k + 2)], d, hr, (1, 1), alpha=a))
+    gs_looks = [pct(design.group_sequential_power([i / (k + 1) for i in range(1, k + 2)], d, hr, (1, 1), alpha=a, sided=1))
                 for k in (1, 2, 3, 4)]
     v.update({
         "e1910_deaths": _v("e1910", "planning", "planned_deaths"), "e1910_reduction": _v("e1910", "planning", "assumed_risk_reduction"),
