@@ -142,6 +142,27 @@ def test_hr_conversions_round_trip():
     assert stats.difference_p_from_ci(17.9, 9.6, 26.2) < 0.001
 
 
+def test_difference_p_from_ci_accepts_rounded_symmetric_intervals():
+    # Wald intervals as printed: TOWER Table 2 (19.3, 9.9 to 28.7) and INO-VATE's 97.5 % interval
+    # (51.4, 38.4 to 64.3), asymmetric by 0.1 only through rounding
+    z = stats._z(0.95)
+    assert stats.difference_p_from_ci(19.3, 9.9, 28.7) == pytest.approx(2 * (1 - stats._st.norm.cdf(19.3 / (18.8 / (2 * z)))))
+    assert 0 < stats.difference_p_from_ci(51.4, 38.4, 64.3, 0.975) < 1e-6
+    # printed as whole numbers, 28 (9 to 47) is symmetric; 2 units of asymmetry is still rounding
+    assert stats.difference_p_from_ci(28, 9, 47) == stats.difference_p_from_ci(28.0, 9.0, 47.0)
+    assert stats.difference_p_from_ci(28, 10, 48) > 0
+
+
+@pytest.mark.parametrize("args", [
+    (28, 5, 47),                    # 19 above, 23 below: beyond the 2 units rounding allows
+    (0.20, 0.05, 0.31),             # a skewed interval printed to 2 decimals
+    tuple(round(v, 3) for v in stats.risk_difference(3, 20, 12, 20, method="newcombe").as_tuple()),
+])
+def test_difference_p_from_ci_rejects_an_asymmetric_interval(args):
+    with pytest.raises(ValueError, match=r"low and high must be symmetric about estimate.*rounding can explain"):
+        stats.difference_p_from_ci(*args)
+
+
 @pytest.mark.parametrize("call,message", [
     (lambda: stats.se_from_ci(0.71, 0.93, 0.55), "low <= estimate <= high"),
     (lambda: stats.se_from_ci(-1, 0.5, 0.9), r"estimate must be in \(0.0, inf\]"),

@@ -226,7 +226,9 @@ def ci_from_se(estimate: float, se: float, level: float = 0.95) -> Interval:
 
 
 def p_from_z(z: float, sided: int = 2) -> float:
-    """P value of a standard normal statistic: two-sided 2(1 - Φ(|z|)), one-sided 1 - Φ(z)."""
+    """P value of a standard normal statistic: two-sided 2(1 - Φ(|z|)), one-sided 1 - Φ(z) (the upper
+    tail). Under the package's sign convention (a negative log-rank z favours the experimental arm,
+    see :mod:`trialkit`) the one-sided P value for benefit is ``p_from_z(-z, sided=1)``."""
     z = _check.real("z", z)
     _check.choice("sided", sided, (1, 2))
     return float(2 * _st.norm.sf(abs(z))) if sided == 2 else float(_st.norm.sf(z))
@@ -245,12 +247,35 @@ def p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> 
     return p_from_z(float(np.log(estimate)) / se, sided=2)
 
 
+def _printed_decimals(x: float) -> int:
+    """Decimals of the shortest representation of ``x`` (17.9 -> 1, 9.65 -> 2, 28.0 -> 0)."""
+    text = repr(float(x))
+    if "e" in text or "E" in text:
+        mantissa, exponent = text.lower().split("e")
+        return max(0, len(mantissa.split(".")[1].rstrip("0")) - int(exponent) if "." in mantissa else -int(exponent))
+    return len(text.split(".")[1].rstrip("0")) if "." in text else 0
+
+
 def difference_p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
-    """Two-sided P value implied by a difference and its symmetric interval."""
+    """Two-sided P value implied by a difference and its symmetric (Wald) interval:
+    se = (high - low) / (2 z), P = 2 (1 - Φ(|estimate| / se)).
+
+    Only a symmetric interval (estimate in the middle) has this meaning: an asymmetric one (a Newcombe
+    or exact interval, or a ratio's interval on the ratio scale) is rejected. The numbers are taken
+    as printed, so the tolerance is what rounding can explain: with u one unit of the last decimal
+    printed (the most decimals among the three numbers), the asymmetry (high - estimate) -
+    (estimate - low) = high + low - 2 estimate can be off by at most u/2 + u/2 + 2 (u/2) = 2u.
+    """
     estimate, low, high = (_check.real(n, v) for n, v in (("estimate", estimate), ("low", low), ("high", high)))
     level = _check.level("level", level)
     if not low < high:
         raise ValueError(f"low < high is required, got {low}, {high}")
+    unit = 10.0 ** -max(_printed_decimals(v) for v in (estimate, low, high))
+    asymmetry = (high - estimate) - (estimate - low)
+    if abs(asymmetry) > 2 * unit * (1 + 1e-9):
+        raise ValueError(f"low and high must be symmetric about estimate (a Wald interval): high - estimate = "
+                         f"{high - estimate:g} but estimate - low = {estimate - low:g}; the difference {asymmetry:g} is "
+                         f"more than the {2 * unit:g} (2 units of the last printed decimal) that rounding can explain")
     se = (high - low) / (2 * _z(level))
     return p_from_z(estimate / se, sided=2)
 
