@@ -190,3 +190,51 @@ def test_normalise_text():
     assert data.number_in_text("0.5", "HR 0.55") is False
     assert data.number_in_text("0.55", "HR 0.55 (95% CI") is True
     assert data.decimals("7.70") == 2 and data.decimals("<0.001") == 3 and data.decimals("12") == 0
+
+
+# --- the official Frictionless validator ------------------------------------------------------------
+
+
+def test_package_is_valid_by_the_official_frictionless_validator():
+    # frictionless-py 5 checks the descriptor (Data Package and Table Schema specifications) and every
+    # table against its schema; the project's own loader adds the cross-checks it cannot express
+    import frictionless
+
+    report = frictionless.validate(str(data.DATA_DIR / "datapackage.json"))
+    problems = [e.message for e in report.errors] + [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors]
+    assert report.valid, problems[:10]
+    assert len(report.tasks) == len(json.loads((data.DATA_DIR / "datapackage.json").read_text())["resources"])
+
+
+def test_frictionless_rejects_boolean_values_inside_constraints(tmp_path):
+    # the specification has trueValues / falseValues as field properties: inside constraints the
+    # official validator rejects the package (so the test above can fail)
+    import frictionless
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, copy)
+    path = copy / "schemas" / "observations.json"
+    sch = json.loads(path.read_text())
+    field = next(f for f in sch["fields"] if f["name"] == "exhaustive")
+    field["constraints"] = {"trueValues": field.pop("trueValues"), "falseValues": field.pop("falseValues")}
+    path.write_text(json.dumps(sch))
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert any("trueValues" in e.message for e in report.errors)
+
+
+def test_loader_reads_boolean_values_from_the_field(tmp_path):
+    # the loader follows the field-level trueValues / falseValues: an unknown spelling is an error
+    # naming file, line and column, and "" reads as false (empty)
+    copy = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, copy)
+    frame = data.load("tower", "baseline", copy)
+    assert frame["exhaustive"].map(lambda v: v in (True, False, None) or v != v).all()
+    assert frame["exhaustive"].eq(True).any()
+    path = copy / "tower" / "baseline.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if ",true," in line)
+    lines[i] = lines[i].replace(",true,", ",yes,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"baseline\.csv.*exhaustive.*'yes' is not one of \['true'\] / \['false', ''\]"):
+        data.load("tower", "baseline", copy)

@@ -257,14 +257,14 @@ PUBLISHED_OBF = [((1 / 3, 2 / 3, 1.0), (3.710303, 2.511427, 1.993048), 1e-6),
 
 @pytest.mark.parametrize("fractions,published,tol", PUBLISHED_OBF)
 def test_obrien_fleming_boundaries_match_gsdesign(fractions, published, tol):
-    table = design.spending_boundaries(fractions, 0.025, "obrien-fleming")
+    table = design.spending_boundaries(fractions, 0.025, "obrien-fleming", sided=1)
     assert table["z"].to_numpy() == pytest.approx(published, abs=tol)
 
 
 def test_two_look_boundaries_match_direct_integration():
     # Looks at 0.5 and 1: c1 = z_{1 - alpha(1/2)}, and c2 from a one-dimensional integral (computed
     # independently with Maxima's quad_qags + find_root, as quoted in another project's test suite).
-    table = design.spending_boundaries([0.5, 1.0], 0.025)
+    table = design.spending_boundaries([0.5, 1.0], 0.025, sided=1)
     assert table["z"].to_numpy() == pytest.approx([2.9625880427275764, 1.9685956406374354], abs=1e-8)
 
 
@@ -275,7 +275,7 @@ def test_first_boundary_is_closed_form(spending):
     t1, alpha = 1 / 3, 0.025
     spent = (2 * stats.norm.sf(stats.norm.isf(alpha / 2) / math.sqrt(t1)) if spending == "obrien-fleming"
              else alpha * math.log(1 + (math.e - 1) * t1))
-    table = design.spending_boundaries([t1, 2 / 3, 1.0], alpha, spending)
+    table = design.spending_boundaries([t1, 2 / 3, 1.0], alpha, spending, sided=1)
     assert table["z"].iloc[0] == pytest.approx(stats.norm.isf(spent), abs=1e-12)
     if spending == "pocock":
         assert table["z"].iloc[0] == pytest.approx(2.2794, abs=1e-4)
@@ -289,7 +289,7 @@ def test_first_boundary_is_closed_form(spending):
 def test_boundaries_spend_alpha_exactly_by_multivariate_normal_cdf(fractions, alpha, spending):
     # Independent check: the crossing probabilities at the computed boundaries, from scipy's multivariate
     # normal CDF, equal the spending function at every look (1e-6 in probability ~ 2e-5 in z).
-    table = design.spending_boundaries(fractions, alpha, spending)
+    table = design.spending_boundaries(fractions, alpha, spending, sided=1)
     crossing = _mvn_cumulative_crossing(fractions, table["z"].to_numpy())
     assert crossing == pytest.approx(table["alpha_spent"].to_numpy(), abs=1e-6)
 
@@ -305,13 +305,13 @@ def test_published_boundaries_spend_alpha_by_monte_carlo(fractions, z, spending)
     draws = 2_000_000
     paths = _brownian_z(fractions, draws, seed=20240917)
     crossed = np.logical_or.accumulate(paths >= np.asarray(z), axis=1).mean(axis=0)
-    spent = design.spending_boundaries(fractions, 0.025, spending)["alpha_spent"].to_numpy()
+    spent = design.spending_boundaries(fractions, 0.025, spending, sided=1)["alpha_spent"].to_numpy()
     se = np.sqrt(spent * (1 - spent) / draws)
     assert np.all(np.abs(crossed - spent) < 4.5 * se)
 
 
 def test_boundary_table_shape_and_meaning():
-    table = design.spending_boundaries([0.5, 0.75, 1.0])
+    table = design.spending_boundaries([0.5, 0.75, 1.0], 0.025, sided=1)
     assert list(table.columns) == ["look", "fraction", "alpha_spent", "alpha_increment", "z", "nominal_p"]
     assert table["look"].tolist() == [1, 2, 3]
     assert table["alpha_spent"].iloc[-1] == pytest.approx(0.025, abs=1e-15)
@@ -324,19 +324,19 @@ def test_boundary_table_shape_and_meaning():
 
 def test_a_single_final_look_is_the_fixed_design():
     for spending in design.SPENDING_FUNCTIONS:
-        table = design.spending_boundaries([1.0], 0.025, spending)
+        table = design.spending_boundaries([1.0], 0.025, spending, sided=1)
         assert table["z"].iloc[0] == pytest.approx(stats.norm.isf(0.025), abs=1e-12)
 
 
 def test_look_that_spends_nothing_has_an_infinite_boundary():
     # O'Brien-Fleming-type spending at t = 1e-4 underflows to 0: no chance to stop, all alpha left.
-    table = design.spending_boundaries([1e-4, 1.0], 0.025)
+    table = design.spending_boundaries([1e-4, 1.0], 0.025, sided=1)
     assert math.isinf(table["z"].iloc[0]) and table["nominal_p"].iloc[0] == 0.0
     assert table["z"].iloc[1] == pytest.approx(stats.norm.isf(0.025), abs=1e-7)
 
 
 def test_accepts_numpy_fractions_and_partial_information():
-    table = design.spending_boundaries(np.array([0.5, 0.8]), 0.025, "pocock")
+    table = design.spending_boundaries(np.array([0.5, 0.8]), 0.025, "pocock", sided=1)
     assert table["alpha_spent"].iloc[-1] == pytest.approx(0.025 * math.log(1 + (math.e - 1) * 0.8))
 
 
@@ -352,10 +352,62 @@ def test_accepts_numpy_fractions_and_partial_information():
     ({"fractions": [0.5, 1.0], "alpha": 0.0}, r"alpha must be in \(0.0, 1.0\)"),
     ({"fractions": [0.5, 1.0], "alpha": 1.0}, r"alpha must be in \(0.0, 1.0\)"),
     ({"fractions": [0.5, 1.0], "spending": "haybittle-peto"}, "spending must be one of"),
+    ({"fractions": [0.5, 1.0], "sided": 3}, r"sided must be one of \[1, 2\]"),
+    ({"fractions": [0.5, 1.0], "sided": "2"}, "sided must be"),
 ])
 def test_spending_boundaries_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        design.spending_boundaries(**kwargs)
+        design.spending_boundaries(**{"alpha": 0.025, "sided": 1, **kwargs})
+
+
+def test_alpha_always_comes_with_sided():
+    # a boundary or a group-sequential power at "0.025" is ambiguous: there is no default for sided
+    with pytest.raises(TypeError, match="sided"):
+        design.spending_boundaries([0.5, 1.0], 0.025)
+    with pytest.raises(TypeError, match="sided"):
+        design.group_sequential_power([0.5, 1.0], 300, 0.7, (1, 1), alpha=0.025)
+
+
+@pytest.mark.parametrize("fractions,alpha,spending", [
+    ((0.5, 0.75, 1.0), 0.05, "obrien-fleming"), ((1 / 3, 2 / 3, 1.0), 0.05, "pocock"),
+    ((0.25, 0.5, 0.9), 0.01, "obrien-fleming"),
+])
+def test_two_sided_boundaries_spend_alpha_over_both_tails(fractions, alpha, spending):
+    # Independent check by scipy's multivariate normal CDF: P(|Z_j| >= z_j for some j <= k) equals the
+    # spending function of the two-sided alpha at every look.
+    table = design.spending_boundaries(fractions, alpha, spending, sided=2)
+    t = np.asarray(fractions)
+    z = table["z"].to_numpy()
+    cov = np.sqrt(np.minimum.outer(t, t) / np.maximum.outer(t, t))
+    crossing = [1 - float(stats.multivariate_normal.cdf(z[:k], np.zeros(k), cov[:k, :k], lower_limit=-z[:k], abseps=1e-8,
+                                                        releps=1e-8, maxpts=2_000_000, rng=np.random.default_rng(11)))
+                if k > 1 else float(2 * stats.norm.sf(z[0])) for k in range(1, t.size + 1)]
+    assert crossing == pytest.approx(table["alpha_spent"].to_numpy(), abs=2e-6)
+    spent = (2 * stats.norm.sf(stats.norm.isf(alpha / 2) / np.sqrt(t)) if spending == "obrien-fleming"
+             else alpha * np.log(1 + (np.e - 1) * t))
+    assert table["alpha_spent"].to_numpy() == pytest.approx(spent, abs=1e-12)
+
+
+def test_one_and_two_sided_conventions_differ_for_tower():
+    # TOWER's "two-sided 0.05": one-sided 0.025 boundaries (2.963, 2.359, 2.014, as gsDesign) are not the
+    # two-sided Lan-DeMets boundaries of 0.05, whose interim looks spend more (lower z early)
+    one = design.spending_boundaries([0.5, 0.75, 1.0], 0.025, sided=1)["z"].to_numpy()
+    two = design.spending_boundaries([0.5, 0.75, 1.0], 0.05, sided=2)["z"].to_numpy()
+    assert two[0] < one[0] and two[1] < one[1] and two[2] > one[2]
+    # a single look is the fixed two-sided test either way
+    assert design.spending_boundaries([1.0], 0.05, sided=2)["z"].iloc[0] == pytest.approx(stats.norm.isf(0.025), abs=1e-9)
+
+
+def test_two_sided_group_sequential_power():
+    # a single look: the fixed two-sided design exactly (the far tail is not a success)
+    assert design.group_sequential_power([1.0], 330, 0.70, (2, 1), alpha=0.05, sided=2) == pytest.approx(
+        design.events_power(330, 0.70, (2, 1), alpha=0.05, sided=2), abs=1e-9)
+    # with looks: the opposite boundary only removes paths, so power is at most the upper-only power
+    b = design.spending_boundaries([0.5, 0.75, 1.0], 0.05, sided=2)
+    drift = math.sqrt(330 * 2 / 9) * abs(math.log(0.70))
+    upper_only = design.crossing_probabilities(b["fraction"], b["z"], drift, sided=1)["cumulative"].iloc[-1]
+    power = design.group_sequential_power([0.5, 0.75, 1.0], 330, 0.70, (2, 1), alpha=0.05, sided=2)
+    assert power <= upper_only and upper_only - power < 1e-6
 
 
 # --- naive repeated looks -----------------------------------------------------------------------
@@ -404,12 +456,12 @@ def test_naive_repeated_looks_rejects_bad_input(kwargs, message):
 
 def test_group_sequential_power_single_look_equals_fixed_design():
     fixed = design.events_power(330, 0.70, (2, 1), alpha=0.05, sided=2)
-    gs = design.group_sequential_power([1.0], 330, 0.70, (2, 1), alpha=0.025)
+    gs = design.group_sequential_power([1.0], 330, 0.70, (2, 1), alpha=0.025, sided=1)
     assert gs == pytest.approx(fixed, abs=1e-6)
 
 
 def test_group_sequential_power_below_fixed_and_tower_statement():
-    gs = design.group_sequential_power([0.5, 0.75, 1.0], 330, 0.70, (2, 1), alpha=0.025)
+    gs = design.group_sequential_power([0.5, 0.75, 1.0], 330, 0.70, (2, 1), alpha=0.025, sided=1)
     fixed = design.events_power(330, 0.70, (2, 1), alpha=0.05, sided=2)
     assert gs < fixed
     # TOWER's Methods state 85 % power for 330 deaths with two interim looks; the formula gives 85.7 %.
@@ -417,7 +469,7 @@ def test_group_sequential_power_below_fixed_and_tower_statement():
 
 
 def test_crossing_probabilities_under_null_spend_alpha():
-    b = design.spending_boundaries([0.5, 0.75, 1.0], alpha=0.025)
+    b = design.spending_boundaries([0.5, 0.75, 1.0], alpha=0.025, sided=1)
     cp = design.crossing_probabilities(b["fraction"], b["z"], 0.0)
     assert cp["cumulative"].iloc[-1] == pytest.approx(0.025, abs=1e-6)
     assert np.allclose(cp["crossing"], b["alpha_increment"], atol=1e-6)
@@ -426,7 +478,7 @@ def test_crossing_probabilities_under_null_spend_alpha():
 def test_group_sequential_power_monte_carlo():
     rng = np.random.default_rng(7)
     t = np.array([0.5, 0.75, 1.0])
-    b = design.spending_boundaries(t, alpha=0.025)["z"].to_numpy()
+    b = design.spending_boundaries(t, alpha=0.025, sided=1)["z"].to_numpy()
     drift = 2.5
     inc = rng.standard_normal((400_000, 3)) * np.sqrt(np.diff(np.concatenate([[0], t])))
     w = np.cumsum(inc, axis=1) + drift * t

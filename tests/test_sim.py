@@ -255,7 +255,7 @@ def test_piecewise_exponential_event_times_follow_the_cumulative_hazard():
 
 
 def test_accrual_dropout_and_allocation():
-    pats = sim.simulate_patients(200, seed=4, n=300, allocation=2 / 3, hazards_experimental=0.05,
+    pats = sim.simulate_patients(200, seed=4, n=300, allocation=(2, 1), hazards_experimental=0.05,
                                  hazards_control=0.05, accrual_months=30.0, dropout_hazard=0.05)
     counts = pats[pats.trial == 0].arm.value_counts()
     assert counts["experimental"] == 200 and counts["control"] == 100
@@ -322,8 +322,10 @@ def test_unreachable_target_is_reported_with_the_events_seen():
     ({"n_per_arm": (60,)}, r"n_per_arm must be a pair"),
     ({"n_per_arm": (60, 0)}, "n_per_arm must be >= 1"),
     ({"n_per_arm": None, "n": 1}, "n must be >= 2"),
-    ({"n_per_arm": None, "n": 100, "allocation": 1.0}, r"allocation must be in \(0.0, 1.0\)"),
-    ({"n_per_arm": None, "n": 3, "allocation": 0.01}, "allocation must leave at least one patient per arm"),
+    ({"n_per_arm": None, "n": 100, "allocation": 0.5}, r"allocation must be a pair \(experimental, control\)"),
+    ({"n_per_arm": None, "n": 100, "allocation": (2, 0)}, r"allocation\[1\] must be in \(0.0, inf\]"),
+    ({"n_per_arm": None, "n": 100, "allocation": (1, 1, 1)}, r"allocation must be a pair"),
+    ({"n_per_arm": None, "n": 3, "allocation": (1, 100)}, "allocation must leave at least one patient per arm"),
     ({"n": 100}, "n_per_arm must be None when n is given"),
     ({"cox": 1}, "cox must be True or False"),
 ])
@@ -410,14 +412,15 @@ def test_naive_looks_reproduce_armitage_mcpherson_rowe():
 
 def test_naive_looks_one_sided_is_half():
     two = sim.naive_looks_type1([0.5, 1.0], seed=4, n_trials=4000)
-    one = sim.naive_looks_type1([0.5, 1.0], seed=4, n_trials=4000, two_sided=False)
+    one = sim.naive_looks_type1([0.5, 1.0], seed=4, n_trials=4000, sided=1)
     assert (one.cumulative_type1 <= two.cumulative_type1).all()
     assert one.cumulative_type1.iloc[-1] == pytest.approx(0.0415, abs=0.012)   # half of 0.083
 
 
 @pytest.mark.parametrize("kwargs,message", [
     ({"z": 0}, r"z must be in \(0.0, inf\]"),
-    ({"two_sided": "yes"}, "two_sided must be True or False"),
+    ({"sided": 3}, "sided must be 1 or 2"),
+    ({"sided": True}, "sided must be 1 or 2"),
     ({"fractions": [0.0, 1.0]}, r"fractions must be in \(0.0, 1.0\]"),
     ({"seed": "1"}, "seed must be an integer"),
 ])

@@ -72,15 +72,45 @@ def test_tower_remission_difference_reproduced():
 
 
 def test_nnt_and_its_interval():
-    res = stats.nnt(91, 271, 21, 134)
+    res = stats.nnt(91, 271, 21, 134, outcome="good")
     rd = stats.risk_difference(91, 271, 21, 134)
-    assert res.nnt == pytest.approx(1 / rd.estimate)
+    assert res.nnt == pytest.approx(1 / rd.estimate) and res.kind == "benefit"
     assert (res.low, res.high) == pytest.approx((1 / rd.high, 1 / rd.low))
-    assert not res.crosses_zero
-    crossing = stats.nnt(10, 50, 8, 50)
+    assert not res.crosses_zero and res.describe().startswith("NNTB 5.6 (95% CI 3.8 to 10.4)")
+    crossing = stats.nnt(10, 50, 8, 50, outcome="good")
     assert crossing.crosses_zero and "infinity" in crossing.describe()
+    assert crossing.low > 0 > crossing.high
     with pytest.raises(ValueError, match="risk difference is 0"):
-        stats.nnt(5, 10, 5, 10)
+        stats.nnt(5, 10, 5, 10, outcome="good")
+
+
+def test_nnt_direction_follows_the_outcome():
+    # E1910 deaths, 17/112 with blinatumomab vs 40/112: fewer deaths is benefit, not harm
+    deaths = stats.nnt(17, 112, 40, 112, outcome="bad")
+    rd = stats.risk_difference(17, 112, 40, 112)
+    assert deaths.kind == "benefit" and deaths.nnt == pytest.approx(-1 / rd.estimate) == pytest.approx(112 / 23)
+    assert deaths.describe().startswith("NNTB 4.9")
+    assert (deaths.low, deaths.high) == pytest.approx(sorted((-1 / rd.low, -1 / rd.high)))
+    # the same counts read as good outcomes are harm, with the same magnitudes
+    as_good = stats.nnt(17, 112, 40, 112, outcome="good")
+    assert as_good.kind == "harm" and as_good.describe().startswith("NNTH 4.9")
+    assert as_good.nnt == pytest.approx(-deaths.nnt)
+    # more serious adverse events with the experimental arm: harm
+    sae = stats.nnt(165, 267, 49, 109, outcome="bad")
+    assert sae.kind == "harm" and sae.nnt < 0 and sae.low < sae.high < 0
+    # a crossing interval of a bad outcome: NNTB bound first, NNTH bound second
+    cross = stats.nnt(8, 50, 10, 50, outcome="bad")
+    assert cross.crosses_zero and cross.low > 0 > cross.high and cross.kind == "benefit"
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({}, "outcome"),
+    ({"outcome": "benefit"}, r"outcome must be one of \['bad', 'good'\], got 'benefit'"),
+    ({"outcome": None}, "outcome must be one of"),
+])
+def test_nnt_requires_the_direction(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        stats.nnt(91, 271, 21, 134, **kwargs)
 
 
 def test_risk_ratio_log_interval():
@@ -110,6 +140,27 @@ def test_hr_conversions_round_trip():
     assert stats.p_from_z(1.959963984540054) == pytest.approx(0.05)
     assert stats.p_from_z(1.6448536269514722, sided=1) == pytest.approx(0.05)
     assert stats.difference_p_from_ci(17.9, 9.6, 26.2) < 0.001
+
+
+def test_difference_p_from_ci_accepts_rounded_symmetric_intervals():
+    # Wald intervals as printed: TOWER Table 2 (19.3, 9.9 to 28.7) and INO-VATE's 97.5 % interval
+    # (51.4, 38.4 to 64.3), asymmetric by 0.1 only through rounding
+    z = stats._z(0.95)
+    assert stats.difference_p_from_ci(19.3, 9.9, 28.7) == pytest.approx(2 * (1 - stats._st.norm.cdf(19.3 / (18.8 / (2 * z)))))
+    assert 0 < stats.difference_p_from_ci(51.4, 38.4, 64.3, 0.975) < 1e-6
+    # printed as whole numbers, 28 (9 to 47) is symmetric; 2 units of asymmetry is still rounding
+    assert stats.difference_p_from_ci(28, 9, 47) == stats.difference_p_from_ci(28.0, 9.0, 47.0)
+    assert stats.difference_p_from_ci(28, 10, 48) > 0
+
+
+@pytest.mark.parametrize("args", [
+    (28, 5, 47),                    # 19 above, 23 below: beyond the 2 units rounding allows
+    (0.20, 0.05, 0.31),             # a skewed interval printed to 2 decimals
+    tuple(round(v, 3) for v in stats.risk_difference(3, 20, 12, 20, method="newcombe").as_tuple()),
+])
+def test_difference_p_from_ci_rejects_an_asymmetric_interval(args):
+    with pytest.raises(ValueError, match=r"low and high must be symmetric about estimate.*rounding can explain"):
+        stats.difference_p_from_ci(*args)
 
 
 @pytest.mark.parametrize("call,message", [

@@ -74,7 +74,7 @@ def test_km_matches_lifelines_and_statsmodels_with_ties():
 
 
 def test_km_table_shape_and_start_rows():
-    km = sv.kaplan_meier(_gehan())  # DataFrame input: the 'arm' column is picked up as the group
+    km = sv.kaplan_meier(_gehan(), group="arm")  # DataFrame input: the group column is named
     assert list(km.columns) == ["group", "time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
     starts = km.groupby("group").head(1)
     assert starts["time"].tolist() == [0.0, 0.0]
@@ -89,6 +89,18 @@ def test_km_table_shape_and_start_rows():
     assert last["survival"] == 0.0 and math.isnan(last["ci_low"]) and math.isnan(last["ci_high"])
     overall = sv.kaplan_meier(_gehan()[["time", "event"]])
     assert set(overall["group"]) == {"all"}
+
+
+def test_km_never_splits_by_a_column_silently():
+    # a DataFrame with an arm (or group) column gives one overall curve unless group is named
+    df = _gehan()
+    for frame in (df, df.rename(columns={"arm": "group"})):
+        km = sv.kaplan_meier(frame)
+        assert set(km["group"]) == {"all"} and km["at_risk"].iloc[0] == 42
+    assert set(sv.median_survival_table(df)["group"]) == {"all"}
+    assert set(sv.kaplan_meier(df, group="arm")["group"]) == {"6-MP", "placebo"}
+    with pytest.raises(ValueError, match="group must be given"):
+        sv.logrank(df)
 
 
 def test_km_level_widens_band():
@@ -149,7 +161,7 @@ def test_median_not_reached_and_undetermined():
 
 
 def test_median_table_per_group():
-    table = sv.median_survival_table(_gehan())
+    table = sv.median_survival_table(_gehan(), group="arm")
     assert table["group"].tolist() == ["6-MP", "placebo"]
     assert table["median"].tolist() == [23.0, 8.0]
     assert table["events"].tolist() == [9, 21]
@@ -163,12 +175,15 @@ def test_median_table_per_group():
 def test_logrank_freireich_published():
     # R: survdiff(Surv(time, cens) ~ treat, data = MASS::gehan) prints O = 9 / 21, E = 19.3 / 10.7 and
     # "Chisq= 16.8 on 1 degrees of freedom" (16.79 to two decimals).
-    res = sv.logrank(_gehan())
+    res = sv.logrank(_gehan(), group="arm", reference="placebo")
     assert res.chi2 == pytest.approx(16.79, abs=0.005)
     assert res.df == 1
     assert res.observed == {"6-MP": 9.0, "placebo": 21.0}
     assert res.expected["6-MP"] == pytest.approx(19.25, abs=0.01)
-    assert res.z == pytest.approx(math.sqrt(res.chi2), rel=1e-9)  # placebo (second level) has excess events
+    # experimental (6-MP) versus control (placebo): fewer events than expected, so z < 0, like HR < 1
+    assert res.z == pytest.approx(-math.sqrt(res.chi2), rel=1e-9)
+    assert sv.logrank(_gehan(), group="arm", reference="6-MP").z == pytest.approx(-res.z, rel=1e-12)
+    assert math.isnan(sv.logrank(_gehan(), group="arm").z)  # no reference: no silent direction
     assert res.p < 1e-4
     table = res.table()
     assert table["o_minus_e"].sum() == pytest.approx(0, abs=1e-12)
@@ -179,7 +194,7 @@ def test_logrank_matches_lifelines_two_and_three_groups():
 
     t, e, rng = _censored_sample(7, n=150, rounding=0)
     g2 = rng.integers(0, 2, len(t))
-    res = sv.logrank(t, e, g2)
+    res = sv.logrank(t, e, g2, reference=0)
     ref = logrank_test(t[g2 == 0], t[g2 == 1], e[g2 == 0], e[g2 == 1])
     assert res.chi2 == pytest.approx(ref.test_statistic, rel=1e-10)
     assert res.p == pytest.approx(ref.p_value, rel=1e-10)
@@ -221,7 +236,7 @@ def test_logrank_stratified():
     assert one.observed == plain.observed
     assert one.expected == pytest.approx(plain.expected, rel=1e-12)
     # Several strata: statsmodels' statistic, reproduced from our own O, E and V.
-    res = sv.logrank(t, e, g, strata=strata)
+    res = sv.logrank(t, e, g, strata=strata, reference="x")
     ref = survdiff(t, e, (g == "y").astype(int), strata=pd.factorize(strata)[0])
     assert res.chi2 == pytest.approx(ref[0], rel=1e-10)
     assert res.chi2 == pytest.approx(_own_chi2(res, t, e, g, strata), rel=1e-10)
@@ -423,7 +438,7 @@ def test_rmst_se_matches_simulated_sd():
 
 def test_rmst_difference():
     df = _gehan()
-    res = sv.rmst_difference(df, tau=23)
+    res = sv.rmst_difference(df, group="arm", tau=23, reference="6-MP")
     mp = sv.rmst(MP_TIME, MP_EVENT, 23)
     pl = sv.rmst(PLACEBO_TIME, [1] * 21, 23)
     assert (res.reference, res.comparator) == ("6-MP", "placebo")
@@ -432,7 +447,9 @@ def test_rmst_difference():
     assert res.p == pytest.approx(2 * (1 - 0.5 * math.erfc(-abs(res.difference / res.se) / math.sqrt(2))), rel=1e-9)
     assert res.rmst["6-MP"] == mp
     assert res.ci_low < res.difference < res.ci_high < 0
-    swapped = sv.rmst_difference(df, tau=23, reference="placebo")
+    swapped = sv.rmst_difference(df, group="arm", tau=23, reference="placebo")
+    with pytest.raises(ValueError, match=r"reference must be given: the control group, one of \['6-MP', 'placebo'\]"):
+        sv.rmst_difference(df, group="arm", tau=23)
     assert swapped.difference == pytest.approx(-res.difference, rel=1e-12)
     # The placebo curve reaches 0 at 23, so a later tau is allowed for it but not for 6-MP (last follow-up 35).
     assert sv.rmst(PLACEBO_TIME, [1] * 21, 30).rmst == pytest.approx(pl.rmst, rel=1e-12)
@@ -489,7 +506,7 @@ def test_cif_matches_statsmodels_with_ties_and_groups():
     g = rng.choice(["a", "b"], 150)
     for arm in ("a", "b"):  # each arm's last time censored: statsmodels' SE is nan where n = d
         et[(g == arm) & (t == t[g == arm].max())] = 0
-    cif = sv.cumulative_incidence(pd.DataFrame({"time": t, "event_type": et, "group": g}), cause=None)
+    cif = sv.cumulative_incidence(pd.DataFrame({"time": t, "event_type": et, "group": g}), cause=None, group="group")
     for arm in ("a", "b"):
         ref = CumIncidenceRight(t[g == arm], et[g == arm])
         for cause in (1, 2):
@@ -506,7 +523,7 @@ def test_cif_matches_statsmodels_with_ties_and_groups():
 
 def test_landmark_subset_and_clock_reset():
     df = _gehan()
-    lm = sv.landmark(df, landmark_time=10)
+    lm = sv.landmark(df, group="arm", landmark_time=10)
     kept = df[df["time"] > 10]
     assert list(lm.index) == list(kept.index)  # the original rows, traceable
     np.testing.assert_array_equal(lm["time"], kept["time"] - 10)
@@ -520,10 +537,13 @@ def test_landmark_subset_and_clock_reset():
 
 def test_landmark_cox_equals_cox_on_the_landmark_set():
     df = _gehan()
-    res = sv.landmark_cox(df, landmark_time=8)
+    res = sv.landmark_cox(df, group="arm", landmark_time=8, reference="6-MP")
     sub = df[df["time"] > 8].assign(time=lambda d: d["time"] - 8)
     direct = sv.cox(sub, "time", "event", ["arm"])
     assert res.table["covariate"].tolist() == ["group[placebo]"]
+    flipped = sv.landmark_cox(df, group="arm", landmark_time=8, reference="placebo")
+    assert flipped.table["covariate"].tolist() == ["group[6-MP]"]
+    assert flipped.table["coef"].iloc[0] == pytest.approx(-res.table["coef"].iloc[0], rel=1e-6)
     assert res.table["coef"].iloc[0] == pytest.approx(direct.table["coef"].iloc[0], rel=1e-10)
     assert res.n == len(sub)
 
@@ -715,9 +735,9 @@ def test_ph_test_rejects_bad_input():
         (lambda: sv.rmst_difference(HAND_T, HAND_E, None, 3), "group must be given"),
         (lambda: sv.rmst_difference(HAND_T, HAND_E, list("aabbcc"), 3), "group must have exactly 2 levels"),
         (lambda: sv.rmst_difference(HAND_T, HAND_E, list("ababab"), 3, reference="c"), "reference must be one of"),
-        (lambda: sv.rmst_difference(HAND_T, HAND_E, list("ababab"), None), "tau must be given"),
-        (lambda: sv.rmst_difference(HAND_T, [1, 0, 1, 0, 1, 0], list("ababab"), 3), "event in group 'b' must contain"),
-        (lambda: sv.rmst_difference([1, 2, 3, 4, 5, 6], [1, 1, 0, 1, 0, 1], list("ababab"), 5.5),
+        (lambda: sv.rmst_difference(HAND_T, HAND_E, list("ababab"), None, reference="a"), "tau must be given"),
+        (lambda: sv.rmst_difference(HAND_T, [1, 0, 1, 0, 1, 0], list("ababab"), 3, reference="a"), "event in group 'b' must contain"),
+        (lambda: sv.rmst_difference([1, 2, 3, 4, 5, 6], [1, 1, 0, 1, 0, 1], list("ababab"), 5.5, reference="a"),
          r"tau must be in \(0, 5\] \(the largest follow-up time in group 'a'"),
     ],
 )
@@ -750,6 +770,10 @@ def test_cumulative_incidence_rejects_bad_input(call, message):
         (lambda: sv.landmark(T3, E3, None, -1), r"landmark_time must be in \[0.0, inf\]"),
         (lambda: sv.landmark(T3, E3, None, 3), r"landmark_time must be below the largest follow-up time \(3\)"),
         (lambda: sv.landmark_cox(T3, E3, None, 1), "group must be given"),
+        (lambda: sv.landmark_cox([1, 2, 3, 4], [1, 0, 1, 0], list("abab"), 0.5), "reference must be given: the control group"),
+        (lambda: sv.landmark_cox([1, 2, 3, 4], [1, 0, 1, 0], list("abab"), 0.5, reference="c"), "reference must be one of"),
+        (lambda: sv.logrank(T3, E3, ["a", "b", "c"], reference="a"), "reference is only for two groups"),
+        (lambda: sv.logrank(T3, E3, ["a", "b", "b"], reference="c"), "reference must be one of"),
         (lambda: sv.landmark_cox([1, 2, 3, 4], [1, 1, 1, 1], list("aabb"), 2.5), "group must keep at least 2 levels"),
         (lambda: sv.landmark_cox([1, 2, 3, 4], [1, 0, 1, 0], list("abab"), 3.5), "event after the landmark must contain"),
     ],

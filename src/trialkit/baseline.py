@@ -144,7 +144,7 @@ def table1(study: str = "tower", population: str = "itt", decimals: int = 2) -> 
         d = _balance_row(exp, ctl, summary, rows)[-1]
         ids = [r["id"] for (arm, stat), r in rows.items() if stat == "count"] if summary == "proportion" else []
         verdicts = [ledger.verdict(study, rid) for rid in ids]
-        checked = "✗" if "no" in verdicts else ("✓" if verdicts and all(v in ("exact", "within rounding") for v in verdicts) else "")
+        checked = "✗" if "no" in verdicts else ("✓" if verdicts and all(v is not None and ledger.MARKS[v][0] == "✓" for v in verdicts) else "")
         label = {"proportion": category, "mean": "mean ± SD", "median": "median", "range": "range"}[summary]
         out.append({
             "Characteristic": characteristic,

@@ -198,12 +198,14 @@ def _check_field(value: str, field: dict, line: int, where: _Where):
         if not math.isfinite(out):
             raise where.error(line, name, f"{value!r} is not a finite number")
     elif kind == "boolean":
-        if value in c.get("trueValues", ["true"]):
+        # trueValues / falseValues are field properties in the Table Schema specification
+        true_values, false_values = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
+        if value in true_values:
             out = True
-        elif value in c.get("falseValues", ["false"]):
+        elif value in false_values:
             out = False
         else:
-            raise where.error(line, name, f"{value!r} is not one of {c.get('trueValues')} / {c.get('falseValues')}")
+            raise where.error(line, name, f"{value!r} is not one of {true_values} / {false_values}")
     else:
         out = value
         if "pattern" in c and not re.fullmatch(c["pattern"], value):
@@ -455,7 +457,6 @@ def field_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
                 parts.append(f"{label} {c.pop(key)}")
         if "pattern" in c:
             parts.append(f"pattern {c.pop('pattern')}")
-        c.pop("trueValues", None), c.pop("falseValues", None)
         rows.append({"field": f["name"], "type": f["type"], "required": "yes" if required else "",
                      "constraints": "; ".join(parts), "description": f["description"]})
     return pd.DataFrame(rows)

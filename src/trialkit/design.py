@@ -3,7 +3,14 @@ proportions, and group-sequential efficacy boundaries from Lan-DeMets alpha-spen
 
 Conventions used throughout the module:
 
-* ``alpha`` is the total type I error; a two-sided test (``sided=2``) puts ``alpha / 2`` in each tail.
+* ``alpha`` is always the total type I error and always comes with ``sided``: a two-sided test
+  (``sided=2``) puts ``alpha / 2`` in each tail, a one-sided test (``sided=1``) all of it in the tail
+  of the assumed effect. The group-sequential functions have no default for ``sided``: a boundary at
+  "0.025" means different things one- and two-sided.
+* Hazard ratios are experimental / control; efficacy boundaries are given as positive magnitudes z,
+  and a trial crosses for efficacy when its log-rank Z (negative favours the experimental arm, see
+  :mod:`trialkit`) is at or below -z.
+* ``allocation`` is the ratio experimental:control as a pair of positive numbers, e.g. ``(2, 1)``.
 * Power counts only the tail in the direction of the assumed effect. For a two-sided test the far
   tail (rejecting in the wrong direction) is ignored: it is Phi(-2 z_a - z_b), about 1e-6 at two-sided
   0.05 and 80 % power, and ignoring it makes the sample-size functions exact inverses of the power
@@ -315,11 +322,18 @@ def _spent(t: np.ndarray, alpha: float, spending: str) -> np.ndarray:
     return alpha * np.log(1 + (np.e - 1) * t)
 
 
-def spending_boundaries(fractions, alpha: float = 0.025, spending: str = "obrien-fleming") -> pd.DataFrame:
-    """One-sided efficacy boundaries for looks at information ``fractions`` from a Lan-DeMets
-    alpha-spending function (Lan and DeMets, Biometrika 1983), no futility boundary.
+def spending_boundaries(fractions, alpha: float, spending: str = "obrien-fleming", *, sided: int) -> pd.DataFrame:
+    """Efficacy boundaries for looks at information ``fractions`` from a Lan-DeMets alpha-spending
+    function (Lan and DeMets, Biometrika 1983), no futility boundary.
 
-    Spending functions of the one-sided ``alpha`` (cumulative alpha spent by fraction t):
+    ``sided=1``: one-sided boundaries spending the one-sided ``alpha`` in the tail of the effect.
+    ``sided=2``: symmetric two-sided boundaries +/- z spending the two-sided ``alpha`` over both tails
+    (the original two-sided Lan-DeMets form): at each look the probability of first crossing either
+    boundary equals the increment of the spending function of ``alpha``. The two conventions give
+    slightly different boundaries for the same nominal level (one-sided 0.025 vs two-sided 0.05),
+    because the spending functions of 0.025 and 0.05 are not proportional.
+
+    Spending functions of ``alpha`` (cumulative alpha spent by fraction t):
 
     * ``"obrien-fleming"``: 2 - 2 Phi(z_{1-alpha/2} / sqrt(t)), the O'Brien-Fleming-type function
       (gsDesign ``sfLDOF``);
@@ -333,15 +347,17 @@ def spending_boundaries(fractions, alpha: float = 0.025, spending: str = "obrien
     below 1 only alpha * f(t_K) is spent. A boundary whose increment is below about 1e-300 is
     returned as ``inf`` (nominal P 0).
 
-    For a two-sided symmetric design at level 2 * alpha, use the same boundaries as +/- z.
     Example: TOWER (two-sided 0.05, looks at 50 % and 75 % of deaths, O'Brien-Fleming type):
-    ``spending_boundaries([0.5, 0.75, 1.0], 0.025)`` gives z = 2.963, 2.359, 2.014.
+    ``spending_boundaries([0.5, 0.75, 1.0], 0.025, sided=1)`` gives z = 2.963, 2.359, 2.014;
+    ``spending_boundaries([0.5, 0.75, 1.0], 0.05, sided=2)`` gives +/- z = 2.772, 2.298, 2.043.
 
     Returns one row per look: look, fraction, alpha_spent (cumulative), alpha_increment,
-    z (efficacy boundary), nominal_p (one-sided nominal P value that stops the trial at that look).
+    z (efficacy boundary magnitude), nominal_p (the one-sided nominal P value of z; the two-sided
+    nominal P value is twice it).
     """
     t = _fractions(fractions)
     alpha = _check.probability("alpha", alpha)
+    sided = _sided(sided)
     _check.choice("spending", spending, SPENDING_FUNCTIONS)
     spent = _spent(t, alpha, spending)
     increments = np.diff(spent, prepend=0.0)
@@ -351,14 +367,15 @@ def spending_boundaries(fractions, alpha: float = 0.025, spending: str = "obrien
         tk = float(tk)
 
         def excess(b, tk=tk, inc=inc):
-            return rec.exit_probs(tk, -np.inf, b)[0] - inc
+            up, lo = rec.exit_probs(tk, -b if sided == 2 else -np.inf, b)
+            return (up + lo if sided == 2 else up) - inc
 
         if inc <= 0 or excess(_Z_MAX) > 0:
             b = np.inf
         else:
-            b = _opt.brentq(excess, -_Z_MAX, _Z_MAX, xtol=1e-10, rtol=1e-12, maxiter=500)
+            b = _opt.brentq(excess, 0.0 if sided == 2 else -_Z_MAX, _Z_MAX, xtol=1e-10, rtol=1e-12, maxiter=500)
         bounds.append(b)
-        rec.advance(tk, -np.inf, b)
+        rec.advance(tk, -b if sided == 2 else -np.inf, b)
     z = np.array(bounds, dtype=float)
     return pd.DataFrame({
         "look": np.arange(1, t.size + 1),
@@ -388,10 +405,12 @@ def naive_repeated_looks_alpha(fractions, z: float = 1.96, sided: int = 2) -> fl
     return float(ups.sum() + los.sum())
 
 
-def crossing_probabilities(fractions, boundaries, drift: float = 0.0) -> pd.DataFrame:
+def crossing_probabilities(fractions, boundaries, drift: float = 0.0, *, sided: int = 1) -> pd.DataFrame:
     """Probability of first crossing each efficacy boundary when the final standardized statistic has
     mean ``drift`` (Z_k ~ N(drift * sqrt(t_k), 1) on the canonical joint distribution; Jennison and
     Turnbull 2000, ch. 3). Crossing Z_k >= b_k is crossing the null process at b_k - drift sqrt(t_k).
+    With ``sided=2`` the trial also stops when Z_k <= -b_k (the symmetric boundary of a two-sided
+    design); ``crossing`` is still the probability of stopping by crossing the upper boundary.
 
     Returns a DataFrame: look, fraction, z, crossing (probability of stopping at that look),
     cumulative.
@@ -401,27 +420,31 @@ def crossing_probabilities(fractions, boundaries, drift: float = 0.0) -> pd.Data
     if b.shape != t.shape:
         raise ValueError(f"boundaries must have one value per fraction ({t.size}), got {b.size}")
     drift = _check.real("drift", drift)
+    sided = _sided(sided)
     upper = np.clip(b - drift * np.sqrt(t), -_Z_MAX, _Z_MAX)
-    up, _ = _exit_probabilities(t, np.full(t.shape, -_Z_MAX), upper)
+    lower = np.clip(-b - drift * np.sqrt(t), -_Z_MAX, _Z_MAX) if sided == 2 else np.full(t.shape, -_Z_MAX)
+    up, _ = _exit_probabilities(t, lower, upper)
     return pd.DataFrame({"look": np.arange(1, t.size + 1), "fraction": t, "z": b, "crossing": up, "cumulative": np.cumsum(up)})
 
 
-def group_sequential_power(fractions, events: float, hr: float, allocation=(1, 1), alpha: float = 0.025,
-                           spending: str = "obrien-fleming", method: str = "schoenfeld") -> float:
-    """Power of a group-sequential log-rank design: the probability of crossing any efficacy boundary
-    of :func:`spending_boundaries` (one-sided ``alpha``) when the true hazard ratio is ``hr`` and the
-    final analysis has ``events`` events (drift = sqrt(events) × the per-event effect of ``method``).
+def group_sequential_power(fractions, events: float, hr: float, allocation=(1, 1), alpha: float = 0.05, *,
+                           sided: int, spending: str = "obrien-fleming", method: str = "schoenfeld") -> float:
+    """Power of a group-sequential log-rank design: the probability of crossing an efficacy boundary
+    of :func:`spending_boundaries` (``alpha`` with ``sided``, no default: see the module notes) in the
+    direction of the effect, when the true hazard ratio is ``hr`` and the final analysis has
+    ``events`` events (drift = sqrt(events) × the per-event effect of ``method``). With ``sided=2``
+    the trial also stops at the opposite boundary, which is counted as no success.
 
-    Example: TOWER (330 deaths, HR 0.70, 2:1, looks at 50 %, 75 %, 100 %, one-sided 0.025):
-    ``group_sequential_power([0.5, 0.75, 1], 330, 0.70, (2, 1))`` is about 0.85.
+    Example: TOWER (330 deaths, HR 0.70, 2:1, looks at 50 %, 75 %, 100 %):
+    ``group_sequential_power([0.5, 0.75, 1], 330, 0.70, (2, 1), alpha=0.025, sided=1)`` is 0.857.
     """
     events = _check.real("events", events, low=0.0, low_open=True)
     hr = _hazard_ratio(hr)
     allocation = _allocation(allocation)
     _check.choice("method", method, EVENTS_METHODS)
-    bounds = spending_boundaries(fractions, alpha=alpha, spending=spending)
+    bounds = spending_boundaries(fractions, alpha=alpha, spending=spending, sided=sided)
     drift = float(np.sqrt(events) * _events_drift(hr, allocation, method))
-    return float(crossing_probabilities(bounds["fraction"], bounds["z"], drift)["cumulative"].iloc[-1])
+    return float(crossing_probabilities(bounds["fraction"], bounds["z"], drift, sided=sided)["cumulative"].iloc[-1])
 
 
 def boundary_hazard_ratio(z: float, events: float, allocation=(1, 1)) -> float:

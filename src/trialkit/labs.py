@@ -74,7 +74,7 @@ def interim_plan() -> pd.DataFrame:
     hazard ratio on the boundary, Schoenfeld's approximation, :func:`trialkit.design.boundary_hazard_ratio`).
     """
     inp = tower_inputs()
-    b = design.spending_boundaries(inp["fractions"], alpha=inp["alpha_two_sided"] / 2)
+    b = design.spending_boundaries(inp["fractions"], alpha=inp["alpha_two_sided"] / 2, sided=1)
     deaths = np.floor(b["fraction"] * inp["planned_deaths"] + 0.5).astype(int)
     return pd.DataFrame({
         "look": b["look"],
@@ -99,7 +99,7 @@ def stop_check() -> dict:
     inp = tower_inputs()
     d = inp["deaths_at_stop"]
     fraction = d / inp["planned_deaths"]
-    b = design.spending_boundaries([inp["fractions"][0], fraction, 1.0], alpha=inp["alpha_two_sided"] / 2)
+    b = design.spending_boundaries([inp["fractions"][0], fraction, 1.0], alpha=inp["alpha_two_sided"] / 2, sided=1)
     z_b = float(b["z"].iloc[1])
     hr = data.row("tower", "survival", "os_hr")
     se = stats.se_from_ci(hr["value_num"], hr["ci_low_num"], hr["ci_high_num"])
@@ -163,7 +163,7 @@ def stopping_lab(true_hrs=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0), n_t
     seed = _check.integer("seed", seed, low=0)
     bins = _check.integer("bins", bins, low=5, high=200)
     inp = tower_inputs()
-    bounds = design.spending_boundaries(inp["fractions"], alpha=inp["alpha_two_sided"] / 2)["z"].to_numpy()
+    bounds = design.spending_boundaries(inp["fractions"], alpha=inp["alpha_two_sided"] / 2, sided=1)["z"].to_numpy()
     edges = np.exp(np.linspace(np.log(0.35), np.log(1.45), bins + 1))
     control_hazard = LN2 / inp["control_median_months"]
     rows, hist = [], []

@@ -54,7 +54,7 @@ def boundary_grid(looks=range(1, 6), firsts=(0.25, 0.5, 0.75), alpha: float = 0.
             fr = look_fractions(k, f)
             naive = design.naive_repeated_looks_alpha(fr, z=z_naive, sided=2)
             for s in spendings:
-                b = design.spending_boundaries(fr, alpha=alpha, spending=s)
+                b = design.spending_boundaries(fr, alpha=alpha, spending=s, sided=1)
                 frames.append(pd.DataFrame({
                     "looks": k, "first": f, "spending": s, "look": b["look"], "fraction": b["fraction"],
                     "z": b["z"], "nominal_p": 2 * b["nominal_p"], "alpha_spent": 2 * b["alpha_spent"],

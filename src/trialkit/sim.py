@@ -126,14 +126,23 @@ def _fractions(name: str, value) -> np.ndarray:
     return arr
 
 
+def _allocation(allocation) -> tuple[float, float]:
+    """The ratio experimental:control as a pair of positive numbers, e.g. (2, 1) (as in :mod:`trialkit.design`)."""
+    if isinstance(allocation, (str, bytes, dict)) or not hasattr(allocation, "__len__") or len(allocation) != 2:
+        raise ValueError(f"allocation must be a pair (experimental, control) of numbers in (0, inf), e.g. (2, 1), "
+                         f"got {allocation!r}")
+    return (_check.real("allocation[0]", allocation[0], low=0.0, low_open=True),
+            _check.real("allocation[1]", allocation[1], low=0.0, low_open=True))
+
+
 def _arms(n_per_arm, n, allocation) -> tuple[int, int]:
     """Patients per arm (experimental, control) from ``n_per_arm`` or from ``n`` and ``allocation``."""
     if n is not None:
         if n_per_arm is not None:
             raise ValueError("n_per_arm must be None when n is given (give either n_per_arm or n and allocation)")
         n = _check.integer("n", n, low=2)
-        allocation = _check.probability("allocation", allocation)
-        n1 = int(math.floor(n * allocation + 0.5))
+        e, c = _allocation(allocation)
+        n1 = int(math.floor(n * e / (e + c) + 0.5))
         if n1 < 1 or n1 > n - 1:
             raise ValueError(f"allocation must leave at least one patient per arm: n={n}, allocation={allocation} "
                              f"gives {n1} experimental and {n - n1} control")
@@ -579,13 +588,14 @@ class TrialSimulation:
 
 
 def simulate_trials(n_trials: int, *, hazards_experimental, hazards_control, total_events: int, seed,
-                    n_per_arm=None, n: int | None = None, allocation: float = 0.5, breakpoints=(),
+                    n_per_arm=None, n: int | None = None, allocation=(1, 1), breakpoints=(),
                     accrual_months: float = 12.0, dropout_hazard: float = 0.0, event_fractions=(1.0,),
                     cox: bool = False, chunk_size: int | None = None) -> TrialSimulation:
     """Simulate ``n_trials`` two-arm survival trials with event-driven looks (vectorised over trials).
 
-    Patients: ``n_per_arm = (experimental, control)`` (default (200, 200)), or ``n`` patients of whom
-    ``round(n * allocation)`` are experimental (fixed allocation, as with permuted blocks). Each
+    Patients: ``n_per_arm = (experimental, control)`` (default (200, 200)), or ``n`` patients split by
+    ``allocation``, the ratio experimental:control as a pair (e.g. ``(2, 1)``), of whom
+    ``round(n * e / (e + c))`` are experimental (fixed allocation, as with permuted blocks). Each
     patient enters at a uniform time in [0, ``accrual_months``]; the event time from randomisation is
     piecewise exponential with hazards (per month) ``hazards_experimental``/``hazards_control`` on the
     pieces cut at ``breakpoints`` (months; a single hazard means exponential), drawn by inversion of the
@@ -632,7 +642,7 @@ def simulate_trials(n_trials: int, *, hazards_experimental, hazards_control, tot
 
 
 def simulate_patients(n_trials: int, *, hazards_experimental, hazards_control, seed, n_per_arm=None,
-                      n: int | None = None, allocation: float = 0.5, breakpoints=(),
+                      n: int | None = None, allocation=(1, 1), breakpoints=(),
                       accrual_months: float = 12.0, dropout_hazard: float = 0.0) -> pd.DataFrame:
     """The latent patient-level data of the first ``n_trials`` trials that :func:`simulate_trials`
     analyses with the same arguments and seed (same random stream, trial by trial).
@@ -731,15 +741,16 @@ def stopping_bias(true_hr: float, fractions, boundaries_z, *, seed, n_trials: in
     })
 
 
-def naive_looks_type1(fractions, z: float = 1.96, n_trials: int = 10_000, *, seed, two_sided: bool = True,
+def naive_looks_type1(fractions, z: float = 1.96, n_trials: int = 10_000, *, seed, sided: int = 2,
                       n_per_arm=(200, 200), control_hazard: float = LN2 / 12, total_events: int = 300,
                       accrual_months: float = 24.0, dropout_hazard: float = 0.0,
                       chunk_size: int | None = None) -> pd.DataFrame:
     """Empirical type I error of testing at the unadjusted critical value ``z`` at every look.
 
     Trials are simulated under HR = 1 (both arms ``control_hazard``) with looks at ``fractions`` of
-    ``total_events``; a trial "rejects" at the first look with ``|Z| >= z`` (``Z <= -z`` when
-    ``two_sided`` is False). With z = 1.96 and 5 equally spaced looks the error is about 0.14, not
+    ``total_events``; a trial "rejects" at the first look with ``|Z| >= z`` (``sided=2``) or with
+    ``Z <= -z`` (``sided=1``: in favour of the experimental arm), as
+    :func:`trialkit.design.naive_repeated_looks_alpha`. With z = 1.96 and 5 equally spaced looks the error is about 0.14, not
     0.05 (Armitage, McPherson and Rowe, JRSS A 1969).
 
     Returns one row per look: look, fraction, target_events, reject_at_look (share rejecting at that
@@ -748,13 +759,14 @@ def naive_looks_type1(fractions, z: float = 1.96, n_trials: int = 10_000, *, see
     """
     fr = _fractions("fractions", fractions)
     z = _positive("z", z)
-    two_sided = _flag("two_sided", two_sided)
+    if isinstance(sided, (bool, np.bool_)) or sided not in (1, 2):
+        raise ValueError(f"sided must be 1 or 2, got {sided!r}")
     control_hazard = _positive("control_hazard", control_hazard)
     sim = simulate_trials(n_trials, hazards_experimental=control_hazard, hazards_control=control_hazard,
                           total_events=total_events, seed=seed, n_per_arm=n_per_arm,
                           accrual_months=accrual_months, dropout_hazard=dropout_hazard,
                           event_fractions=fr, chunk_size=chunk_size)
-    reject = (np.abs(sim.z) >= z) if two_sided else (sim.z <= -z)
+    reject = (np.abs(sim.z) >= z) if sided == 2 else (sim.z <= -z)
     cumulative = np.logical_or.accumulate(reject, axis=1)
     first = np.diff(np.concatenate([np.zeros((sim.n_trials, 1), bool), cumulative], axis=1).astype(int), axis=1)
     cum_rate = cumulative.mean(axis=0)
@@ -986,7 +998,7 @@ def _bench(n_trials: int, n_patients: int, n_lifelines: int, memory_trials: int)
                  f"best {min(runs):.2f} s, runs " + ", ".join(f"{r:.2f}" for r in runs) + " s (target < 2 s)")
 
     # one look's analysis data for n_trials trials (the final look), then log-rank both ways
-    d = _design((half, half), None, 0.5, kwargs["hazards_experimental"], kwargs["hazards_control"], (),
+    d = _design((half, half), None, (1, 1), kwargs["hazards_experimental"], kwargs["hazards_control"], (),
                 kwargs["accrual_months"], 0.0)
     entry, event, dropout = _draw(np.random.default_rng(11), n_trials, d)
     calendar = entry + event

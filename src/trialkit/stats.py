@@ -119,13 +119,19 @@ def risk_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> Inter
     return Interval(rr, rr * np.exp(-z * se), rr * np.exp(z * se), level, "log (Katz)")
 
 
+NNT_OUTCOMES = ("good", "bad")
+
+
 @dataclass(frozen=True)
 class NNT:
     """Number needed to treat, from a risk difference and its interval (Altman, BMJ 1998).
 
-    ``nnt`` is positive for benefit (NNTB) when the experimental proportion of good outcomes is
-    higher. When the interval of the difference includes 0, the interval of the NNT runs from NNTB
-    ``low`` through infinity to NNTH ``high`` (``crosses_zero`` is True).
+    Sign convention: ``nnt`` is positive for benefit (NNTB: patients to treat with the experimental
+    arm for one more patient to be better off) and negative for harm (NNTH: for one more patient to be
+    worse off), whichever way the counted outcome points (see :func:`nnt`'s ``outcome``). ``low`` and
+    ``high`` follow the same sign convention. When the interval of the difference includes 0, the
+    interval of the NNT runs from NNTB ``low`` (> 0) through infinity to NNTH ``|high|`` (``high`` < 0;
+    ``crosses_zero`` is True).
     """
 
     nnt: float
@@ -133,24 +139,43 @@ class NNT:
     high: float
     crosses_zero: bool
     level: float
+    outcome: str
+
+    @property
+    def kind(self) -> str:
+        """``"benefit"`` (NNTB) or ``"harm"`` (NNTH): the direction of the point estimate."""
+        return "benefit" if self.nnt > 0 else "harm"
 
     def describe(self) -> str:
+        label = "NNTB" if self.nnt > 0 else "NNTH"
         if self.crosses_zero:
-            return f"NNT {self.nnt:.1f} (NNTB {abs(self.low):.1f} to infinity to NNTH {abs(self.high):.1f})"
-        return f"NNT {self.nnt:.1f} ({self.low:.1f} to {self.high:.1f})"
+            return (f"{label} {abs(self.nnt):.1f} ({self.level:.0%} CI: NNTB {self.low:.1f} to infinity "
+                    f"to NNTH {abs(self.high):.1f})")
+        return f"{label} {abs(self.nnt):.1f} ({self.level:.0%} CI {abs(self.low):.1f} to {abs(self.high):.1f})"
 
 
-def nnt(x1: int, n1: int, x2: int, n2: int, level: float = 0.95, method: str = "wald") -> NNT:
-    """Number needed to treat for one more good outcome with the experimental arm (x1/n1) than with
-    the control arm (x2/n2): 1 / risk difference, interval from the inverted difference limits."""
+def nnt(x1: int, n1: int, x2: int, n2: int, *, outcome: str, level: float = 0.95, method: str = "wald") -> NNT:
+    """Number needed to treat with the experimental arm (x1 of n1 patients had the counted outcome)
+    instead of the control arm (x2 of n2): 1 / risk difference, interval from the inverted limits of
+    the difference (:func:`risk_difference` with ``method``).
+
+    ``outcome`` (required, no default) says which way the counted outcome points: ``"good"`` (e.g.
+    remission: more of it is benefit) or ``"bad"`` (e.g. death or a serious adverse event: more of it
+    is harm). The result is positive for benefit (NNTB) and negative for harm (NNTH), see :class:`NNT`.
+    Example: 88/109 vs 32/109 remissions is an NNTB of 1.9 (``outcome="good"``); 17/112 vs 40/112
+    deaths is an NNTB of 4.9 (``outcome="bad"``), the same counts read as good outcomes an NNTH.
+    """
+    _check.choice("outcome", outcome, NNT_OUTCOMES)
     rd = risk_difference(x1, n1, x2, n2, level, method)
     if rd.estimate == 0:
         raise ValueError("the risk difference is 0: the number needed to treat is infinite")
-    crosses = rd.low < 0 < rd.high
+    sign = 1.0 if outcome == "good" else -1.0
+    est, lo, hi = sign * rd.estimate, *sorted((sign * rd.low, sign * rd.high))  # benefit difference and its interval
+    crosses = lo < 0 < hi
     if crosses:
-        return NNT(1 / rd.estimate, 1 / rd.high, 1 / rd.low, True, level)
-    lo, hi = sorted((1 / rd.low, 1 / rd.high))
-    return NNT(1 / rd.estimate, lo, hi, False, level)
+        return NNT(1 / est, 1 / hi, 1 / lo, True, rd.level, outcome)
+    a, b = sorted((1 / lo, 1 / hi))
+    return NNT(1 / est, a, b, False, rd.level, outcome)
 
 
 def poisson_rate(events: int, exposure: float, per: float = 100.0, level: float = 0.95) -> Interval:
@@ -201,7 +226,9 @@ def ci_from_se(estimate: float, se: float, level: float = 0.95) -> Interval:
 
 
 def p_from_z(z: float, sided: int = 2) -> float:
-    """P value of a standard normal statistic: two-sided 2(1 - Φ(|z|)), one-sided 1 - Φ(z)."""
+    """P value of a standard normal statistic: two-sided 2(1 - Φ(|z|)), one-sided 1 - Φ(z) (the upper
+    tail). Under the package's sign convention (a negative log-rank z favours the experimental arm,
+    see :mod:`trialkit`) the one-sided P value for benefit is ``p_from_z(-z, sided=1)``."""
     z = _check.real("z", z)
     _check.choice("sided", sided, (1, 2))
     return float(2 * _st.norm.sf(abs(z))) if sided == 2 else float(_st.norm.sf(z))
@@ -220,12 +247,35 @@ def p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> 
     return p_from_z(float(np.log(estimate)) / se, sided=2)
 
 
+def _printed_decimals(x: float) -> int:
+    """Decimals of the shortest representation of ``x`` (17.9 -> 1, 9.65 -> 2, 28.0 -> 0)."""
+    text = repr(float(x))
+    if "e" in text or "E" in text:
+        mantissa, exponent = text.lower().split("e")
+        return max(0, len(mantissa.split(".")[1].rstrip("0")) - int(exponent) if "." in mantissa else -int(exponent))
+    return len(text.split(".")[1].rstrip("0")) if "." in text else 0
+
+
 def difference_p_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
-    """Two-sided P value implied by a difference and its symmetric interval."""
+    """Two-sided P value implied by a difference and its symmetric (Wald) interval:
+    se = (high - low) / (2 z), P = 2 (1 - Φ(|estimate| / se)).
+
+    Only a symmetric interval (estimate in the middle) has this meaning: an asymmetric one (a Newcombe
+    or exact interval, or a ratio's interval on the ratio scale) is rejected. The numbers are taken
+    as printed, so the tolerance is what rounding can explain: with u one unit of the last decimal
+    printed (the most decimals among the three numbers), the asymmetry (high - estimate) -
+    (estimate - low) = high + low - 2 estimate can be off by at most u/2 + u/2 + 2 (u/2) = 2u.
+    """
     estimate, low, high = (_check.real(n, v) for n, v in (("estimate", estimate), ("low", low), ("high", high)))
     level = _check.level("level", level)
     if not low < high:
         raise ValueError(f"low < high is required, got {low}, {high}")
+    unit = 10.0 ** -max(_printed_decimals(v) for v in (estimate, low, high))
+    asymmetry = (high - estimate) - (estimate - low)
+    if abs(asymmetry) > 2 * unit * (1 + 1e-9):
+        raise ValueError(f"low and high must be symmetric about estimate (a Wald interval): high - estimate = "
+                         f"{high - estimate:g} but estimate - low = {estimate - low:g}; the difference {asymmetry:g} is "
+                         f"more than the {2 * unit:g} (2 units of the last printed decimal) that rounding can explain")
     se = (high - low) / (2 * _z(level))
     return p_from_z(estimate / se, sided=2)
 

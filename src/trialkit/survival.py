@@ -1,9 +1,16 @@
 """Survival analysis helpers that return tidy tables for charts and small results for the text.
 
 Inputs are arrays (``time``, ``event`` 0/1, optionally ``group``/``strata``) or a DataFrame passed as
-``time`` whose columns are named ``time``, ``event``, ``group`` (or ``arm``) and ``strata``; with a
-DataFrame the other arguments may name columns instead. Everything is validated: times finite and
->= 0, events 0 or 1, equal lengths, no missing labels, at least one event.
+``time`` whose columns are named ``time`` and ``event``; with a DataFrame the other arguments may
+name columns instead. Nothing is split or stratified silently: a curve per arm, a stratified test
+or a between-group comparison needs ``group`` (and ``strata``) given explicitly, as an array or as
+a column name. Everything is validated: times finite and >= 0, events 0 or 1, equal lengths, no
+missing labels, at least one event.
+
+Sign convention (the package's, see :mod:`trialkit`): comparisons are experimental versus control.
+The control arm is named by ``reference``; the log-rank ``z`` is (O - E) / sqrt(V) of the other
+(experimental) group, so a negative z, like a hazard ratio below 1, favours the experimental arm;
+an RMST difference is experimental minus control.
 
 Where a library is right it is used: lifelines for the unstratified log-rank test, the Cox models and
 the proportional-hazards test, statsmodels for the stratified log-rank test. Own code where the
@@ -61,8 +68,9 @@ class MedianSurvival:
 class LogrankResult:
     """A (possibly stratified) log-rank test with observed and expected events per group.
 
-    ``z`` is given for two groups only: ``(O - E) / sqrt(V)`` of the second group, so ``z > 0`` means
-    more events than expected in the second group; ``z**2 == chi2``. With more groups ``z`` is nan.
+    ``z`` is given for two groups with a ``reference`` (control) group only: ``(O - E) / sqrt(V)`` of
+    the other (experimental) group, so ``z < 0`` (fewer events than expected) favours it;
+    ``z**2 == chi2``. Without a reference, or with more groups, ``z`` is nan (no silent direction).
     """
 
     chi2: float
@@ -278,10 +286,10 @@ def _inputs(time, event, group=_ABSENT, strata=_ABSENT, *, event_columns=("event
         event = _pick(frame, event_name, event, event_columns)
         if event is None:
             raise ValueError(f"{event_name}: the DataFrame has no column {' or '.join(map(repr, event_columns))}")
-        if group is not _ABSENT:
-            group = _pick(frame, "group", group, ("group", "arm"))
+        if group is not _ABSENT:  # never picked from the columns by default: splitting is explicit
+            group = _pick(frame, "group", group, ())
         if strata is not _ABSENT:
-            strata = _pick(frame, "strata", strata, ("strata",))
+            strata = _pick(frame, "strata", strata, ())
         index = frame.index
     elif isinstance(time, pd.Series):
         index = time.index
@@ -341,8 +349,8 @@ def kaplan_meier(time, event=None, group=None, level: float = 0.95) -> pd.DataFr
     transformed one of Kalbfleisch and Prentice (1980) with Greenwood's variance (Greenwood 1926;
     ``conf.type="log-log"`` in R survival, ``CONFTYPE=LOGLOG`` in SAS PROC LIFETEST); it is (1, 1)
     before the first event and nan where the curve has reached 0 (Kaplan & Meier, JASA 1958).
-    Without ``group`` the group column holds "all"; with a DataFrame as ``time``, its ``group`` (or
-    ``arm``) column is used when present (pass ``df[["time", "event"]]`` for one overall curve).
+    Without ``group`` there is one curve (the group column holds "all"), also for a DataFrame that
+    has an arm column: a curve per arm needs ``group`` (an array, or the column's name, e.g. ``"arm"``).
     """
     level = _check.level("level", level)
     t, e, g, levels, _, _ = _inputs(time, event, group)
@@ -449,8 +457,11 @@ def _logrank_parts(t, e, codes, k):
     return d_g.sum(1), expected, var
 
 
-def logrank(time, event=None, group=None, strata=None) -> LogrankResult:
+def logrank(time, event=None, group=None, strata=None, *, reference=None) -> LogrankResult:
     """Log-rank test of equal survival across groups, optionally stratified.
+
+    ``reference`` names the control group (two groups only): then ``z`` is (O - E) / sqrt(V) of the
+    other group, negative when it has fewer events than expected (favouring it).
 
     Unstratified: lifelines' ``multivariate_logrank_test`` (Mantel 1966; Peto & Peto 1972).
     Stratified: statsmodels' ``survdiff(..., strata=)``, which sums O - E and the variance over strata
@@ -462,7 +473,7 @@ def logrank(time, event=None, group=None, strata=None) -> LogrankResult:
 
     t, e, g, levels, s, _ = _inputs(time, event, group, strata)
     if g is None:
-        raise ValueError("group must be given (an array, or a 'group'/'arm' column of the DataFrame)")
+        raise ValueError("group must be given (an array, or the name of a column of the DataFrame)")
     _need_events(e)
     k = len(levels)
     if k < 2:
@@ -489,7 +500,13 @@ def logrank(time, event=None, group=None, strata=None) -> LogrankResult:
         s_codes = pd.factorize(s)[0]
         chi2, p = _passing_warnings(lambda: survdiff(t, e, codes, strata=s_codes))
         chi2, p = float(chi2), float(p)
-    z = float((observed[1] - expected[1]) / np.sqrt(var[1, 1])) if k == 2 else float("nan")
+    z = float("nan")
+    if reference is not None:
+        if k != 2:
+            raise ValueError(f"reference is only for two groups (it fixes the sign of z), got {k} groups ({levels})")
+        _check.choice("reference", reference, set(levels))
+        j = 1 - levels.index(reference)  # the experimental group
+        z = float((observed[j] - expected[j]) / np.sqrt(var[j, j]))
     return LogrankResult(
         chi2=chi2, df=k - 1, z=z, p=p,
         observed={lv: float(o) for lv, o in zip(levels, observed)},
@@ -744,16 +761,16 @@ def rmst_difference(time, event=None, group=None, tau: float | None = None, leve
     """Difference in RMST between two groups, ``comparator - reference``, as in survRM2's ``rmst2``.
 
     The arms are independent, so ``se = sqrt(se_1^2 + se_0^2)``; Wald interval and two-sided normal
-    P value. ``reference`` defaults to the first group level (category order, else sorted).
+    P value. ``reference`` (required: the control arm) fixes the sign: experimental minus control.
     """
     level = _check.level("level", level)
     t, e, g, levels, _, _ = _inputs(time, event, group)
     if g is None:
-        raise ValueError("group must be given (an array, or a 'group'/'arm' column of the DataFrame)")
+        raise ValueError("group must be given (an array, or the name of a column of the DataFrame)")
     if len(levels) != 2:
         raise ValueError(f"group must have exactly 2 levels, got {len(levels)} ({levels})")
     if reference is None:
-        reference = levels[0]
+        raise ValueError(f"reference must be given: the control group, one of {levels} (it fixes the sign)")
     _check.choice("reference", reference, set(levels))
     comparator = levels[1] if reference == levels[0] else levels[0]
     if tau is None:
@@ -878,23 +895,30 @@ def landmark(time, event=None, group=None, landmark_time: float = 0.0) -> pd.Dat
     return out
 
 
-def landmark_cox(time, event=None, group=None, landmark_time: float = 0.0, level: float = 0.95) -> CoxResult:
+def landmark_cox(time, event=None, group=None, landmark_time: float = 0.0, level: float = 0.95, *,
+                 reference=None) -> CoxResult:
     """Cox hazard ratio(s) for ``group`` among patients at risk at the landmark, clock reset there.
 
-    ``group`` enters as labels: indicators against its first level (category order, else sorted).
+    ``group`` enters as labels: indicators against ``reference`` (required: the control group), so the
+    hazard ratio is experimental versus control.
     """
     level = _check.level("level", level)
     if group is None and not isinstance(time, pd.DataFrame):
-        raise ValueError("group must be given (an array, or a 'group'/'arm' column of the DataFrame)")
+        raise ValueError("group must be given (an array, or the name of a column of the DataFrame)")
     t, e, g, levels, _, _ = _inputs(time, event, group)
     if g is None:
-        raise ValueError("group must be given (an array, or a 'group'/'arm' column of the DataFrame)")
+        raise ValueError("group must be given (an array, or the name of a column of the DataFrame)")
     data = landmark(t, e, g, landmark_time)
     _need_events(data["event"].to_numpy(), "event after the landmark")
     remaining = [lv for lv in levels if (data["group"] == lv).any()]
     if len(remaining) < 2:
         raise ValueError(f"group must keep at least 2 levels after the landmark, got {remaining}")
-    data["group"] = pd.Categorical(data["group"], categories=remaining)
+    if reference is None:
+        raise ValueError(f"reference must be given: the control group, one of {levels} (it fixes the direction of the HR)")
+    _check.choice("reference", reference, set(levels))
+    if reference not in remaining:
+        raise ValueError(f"reference {reference!r} has nobody at risk after the landmark")
+    data["group"] = pd.Categorical(data["group"], categories=[reference] + [lv for lv in remaining if lv != reference])
     return cox(data.reset_index(drop=True), "time", "event", ["group"], level=level)
 
 

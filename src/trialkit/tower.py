@@ -53,8 +53,10 @@ def line_mark(table_ids) -> str:
         return f"✗ {sum(v == 'no' for v in verdicts)} not reproduced (see the ledger)"
     if all(v == "not recomputable" for v in verdicts):
         return "– not recomputable (see the ledger)"
-    ok = sum(v in ("exact", "within rounding") for v in verdicts)
+    ok = sum(ledger.MARKS[v][0] == "✓" for v in verdicts)
     extra = "; – some not recomputable" if "not recomputable" in verdicts else ""
+    if "under assumptions" in verdicts:
+        extra = "; some under a stated assumption (see the ledger)" + extra
     return f"✓ {n} recomputed number{'s' if n > 1 else ''} match{'' if n > 1 else 'es'}" + extra if ok else ""
 
 
