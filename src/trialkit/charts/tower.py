@@ -440,7 +440,7 @@ def exposure_lab_chart(grid: pd.DataFrame, defaults: dict, published_percent: di
     rate_text = base.mark_text(baseline="top", dy=8, fontSize=12.5, fontWeight="bold", color="#ffffff").encode(
         x=x, y="rate_per_100py:Q", text=alt.Text("rate_per_100py:Q", format=".1f"))
     right = alt.layer(rate, rate_text).properties(
-        width=210, height=260, title={"text": "Exposure-adjusted rate", "subtitle": "Does not depend on how long patients are treated"})
+        width=210, height=260, title={"text": "Exposure-adjusted rate", "subtitle": "At a constant rate, does not depend on how long patients are treated"})
     return alt.hconcat(left, right).add_params(sliders["blinatumomab"], sliders["chemotherapy"], scenario).properties(
         title={"text": "Counting serious adverse events: patients or patient-years?",
                "subtitle": ["Model: serious events at a constant rate while on treatment, every patient with the same exposure.",
