@@ -73,10 +73,10 @@ def test_design_table_rows_columns_and_gaps():
 
 
 def _population(study, population):
-    pops = data.load(study, "populations")
-    return int(pops[(pops["population"] == population) & (pops["arm"] == "overall")]["n"].iloc[0]) \
-        if (pops[(pops["population"] == population)]["arm"] == "overall").any() \
-        else int(pops[pops["population"] == population]["n"].sum())
+    """The overall row of a population, or its single arm row when it has no overall row."""
+    rows = data.load(study, "populations").query("population == @population")
+    overall = rows[rows["arm"] == "overall"]
+    return int((overall if len(overall) else rows)["n"].iloc[0])
 
 
 def test_e1910_randomised_mrd_positive_patients_too():
