@@ -158,3 +158,24 @@ def test_flow_diagram_draws_boxes_rules_and_text():
     assert any("405" in t for t in texts) and "Blinatumomab" in texts and "Analysis" in texts
     assert spec["title"]["text"].startswith("TOWER") and spec["description"].startswith("Flow diagram.")
     assert spec["height"] == flow.layout("tower_flow.yml")["height"]
+
+
+def test_tower_prose_and_checklist_agree_on_the_gaps():
+    """Every item the TOWER appraisal page lists among "the gaps that matter most" is scored as not
+    fully reported in tower_consort.yml, and every item the page calls reported is scored reported."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "book" / "tower" / "appraisal.md").read_text(encoding="utf-8")
+    status = consort.report(consort.load("tower_consort.yml")).set_index("number")["reported"]
+    gaps = page.split("The gaps that matter most", 1)[1].split("\n\n", 2)[1]
+    listed = set()
+    for first, second in re.findall(r"items? (\d+[a-d]?)(?:–([a-d]))?", gaps):
+        listed.add(first)
+        if second:
+            listed.add(re.sub(r"[a-d]$", "", first) + second)
+    assert {"22a", "22b", "21c", "30"} <= listed
+    assert {n: status[n] for n in listed if status[n] == "yes"} == {}
+    reported = set(re.findall(r"\(item (\d+[a-d]?)\) (?:is|are) reported", page))
+    assert reported, "the page names no item as reported"
+    assert {n: status[n] for n in reported if status[n] != "yes"} == {}

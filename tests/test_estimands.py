@@ -139,8 +139,8 @@ def test_cox_limit_validates():
 
 
 def test_summaries_can_disagree_in_direction():
-    """Converging curves (benefit early, harm late): median and RMST favour the experimental arm, the
-    landmark rate at 48 months favours the control arm (at 36 months the curves meet exactly)."""
+    """Crossing curves (benefit early, harm late): median and RMST favour the experimental arm, the
+    landmark rate at 48 months favours the control arm (at 36 months the curves cross)."""
     control, experimental = estimands.two_arms(0.2, 0.04, 0.4, 1.6, 6)
     s = estimands.summaries(control, experimental, landmark=48, horizon=12)
     assert estimands.summaries(control, experimental, 36, 12)["landmark_difference"] == pytest.approx(0, abs=1e-12)
@@ -224,3 +224,42 @@ def test_endpoint_definitions_from_the_data():
     efs = table[(table.study == "tower") & (table.endpoint == "Event-free survival")].iloc[0]
     assert "1 day" in efs.definition  # the non-responder rule is merged into the definition
     assert estimands.endpoint_definitions(["e1910"]).study.unique().tolist() == ["e1910"]
+
+
+# --- named shapes -----------------------------------------------------------------------------------
+
+
+def test_converging_preset_never_crosses_and_its_difference_shrinks():
+    control, experimental = estimands.preset("converging")
+    t = np.linspace(0.01, 240, 24_000)
+    diff = experimental.survival(t) - control.survival(t)
+    assert (diff > 0).all()                                   # never crosses, never touches
+    after = t >= estimands.PRESETS["converging"].change
+    assert (np.diff(diff[after]) < 0).all()                   # shrinks towards 0 after the change point
+    assert diff[-1] < 0.01 * diff.max()
+    assert estimands.crossing_time(control, experimental, 240) is None
+
+
+@pytest.mark.parametrize("name", ["crossing", "early_harm"])
+def test_crossing_presets_cross(name):
+    p = estimands.PRESETS[name]
+    control, experimental = estimands.preset(name)
+    t_cross = estimands.crossing_time(control, experimental, 120)
+    assert t_cross is not None and p.change < t_cross < 120
+    # the cumulative hazards are equal where the curves cross: (hr_e - 1) H0(c) + (hr_l - 1)(H0(t) - H0(c)) = 0
+    h_change = p.control_early * p.change
+    expected = p.change + (1 - p.hr_early) * h_change / ((p.hr_late - 1) * p.control_late)
+    assert t_cross == pytest.approx(expected, abs=1e-6)
+    before, after = (float(experimental.survival(x) - control.survival(x)) for x in (t_cross - 1, t_cross + 1))
+    assert before * after < 0
+
+
+def test_crossing_time_ignores_touching_and_validates():
+    control, experimental = estimands.preset("delayed")        # equal until the change point, then apart
+    assert estimands.crossing_time(control, experimental, 60) is None
+    same = estimands.two_arms(0.1, 0.1, 1.0, 1.0, 6)
+    assert estimands.crossing_time(*same, 60) is None
+    with pytest.raises(ValueError, match="horizon"):
+        estimands.crossing_time(control, experimental, 0)
+    with pytest.raises(ValueError, match="name"):
+        estimands.preset("wiggly")

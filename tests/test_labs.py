@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from trialkit import labs, survival, synth
+from trialkit import data, labs, survival, synth
 
 
 def test_tower_inputs_come_from_the_data():
@@ -58,6 +58,15 @@ def test_withdrawal_lab_as_treated_biased_only_when_prognosis_differs():
     assert get[(3.0, "as_treated")].median > get[(3.0, "itt")].median + 0.04
     assert get[(3.0, "itt")].median == pytest.approx(0.7, abs=0.04)
     assert labs.withdrawal_fraction_published() == pytest.approx(0.16)
+
+
+def test_untreated_share_is_not_the_share_who_withdrew_consent():
+    """25 of 134 chemotherapy patients were never treated (19 %); 16 % of the arm withdrew consent."""
+    flow = data.load("tower", "flow").set_index("id")
+    treated = flow.loc["treated_chemotherapy"]
+    untreated = int(treated["denominator"]) - int(treated["value_num"])
+    assert labs.untreated_fraction_published() == pytest.approx(untreated / int(treated["denominator"]))
+    assert labs.untreated_fraction_published() > labs.withdrawal_fraction_published() + 0.02
 
 
 def test_remission_among_treated():

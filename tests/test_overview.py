@@ -57,17 +57,44 @@ def test_design_table_rows_columns_and_gaps():
     table = overview.design_table()
     assert list(table.columns) == ["Design feature", "TOWER", "INO-VATE ALL", "E1910", "Pooled phase 2 (long-term)"]
     assert list(table["Design feature"]) == ["Publication", "Phase and type", "Setting", "Arms", "Allocation",
-                                             "Randomised per arm", "Primary endpoint", "Blinding", "Sponsor"]
+                                             "Randomised per arm (reported comparison)", "Primary endpoint", "Blinding",
+                                             "Sponsor"]
     t = table.set_index("Design feature")
-    assert t.loc["Randomised per arm", "TOWER"] == "271 vs 134 (total 405)"
+    assert t.loc["Randomised per arm (reported comparison)", "TOWER"] == "271 vs 134 (total 405)"
     assert t.loc["Allocation", "TOWER"].startswith("2:1")
     assert t.loc["Blinding", "E1910"] == overview.NOT_STATED          # E1910's article does not describe blinding
     assert t.loc["Allocation", "Pooled phase 2 (long-term)"].startswith("not applicable")
     assert "259 patients pooled" in t.loc["Arms", "Pooled phase 2 (long-term)"]
-    assert "Outside the randomised comparison" in t.loc["Arms", "E1910"]
+    assert "Outside the reported comparison" in t.loc["Arms", "E1910"]
+    assert "not randomised" not in t.loc["Arms", "E1910"]
     assert "Overall survival" in t.loc["Primary endpoint", "INO-VATE ALL"] and "CR/CRi" in t.loc["Primary endpoint", "INO-VATE ALL"]
     assert t.loc["Publication", "Pooled phase 2 (long-term)"] == "Cancer 2021"
     assert not (t == "").any().any()
+
+
+def _population(study, population):
+    """The overall row of a population, or its single arm row when it has no overall row."""
+    rows = data.load(study, "populations").query("population == @population")
+    overall = rows[rows["arm"] == "overall"]
+    return int((overall if len(overall) else rows)["n"].iloc[0])
+
+
+def test_e1910_randomised_mrd_positive_patients_too():
+    """E1910 randomised the MRD-negative comparison and, under the original protocol, MRD-positive
+    patients; later MRD-positive patients were assigned without randomisation."""
+    mrd_neg = _population("e1910", "mrd_neg_randomized")
+    mrd_pos = _population("e1910", "mrd_pos_randomized")
+    assigned = _population("e1910", "mrd_pos_assigned")
+    assert overview.outside_comparison("e1910") == {"randomised": mrd_pos, "assigned": assigned}
+    assert overview.total_randomised("e1910") == mrd_neg + mrd_pos > mrd_neg
+    cell = overview.design_table(["e1910"]).set_index("Design feature").loc["Randomised per arm (reported comparison)", "E1910"]
+    assert f"total {mrd_neg}" in cell and f"{mrd_neg + mrd_pos} randomised in all" in cell
+    arms = overview.design_table(["e1910"]).set_index("Design feature").loc["Arms", "E1910"]
+    assert f"{mrd_pos} MRD-positive patients randomised" in arms and f"{assigned} later MRD-positive" in arms
+    for study in ("tower", "inovate"):
+        assert overview.outside_comparison(study) == {"randomised": 0, "assigned": 0}
+        assert overview.total_randomised(study) == sum(overview.randomised_n(study).values())
+    assert overview.total_randomised("topp2021") is None
 
 
 def test_design_table_subset():

@@ -269,13 +269,29 @@ def test_mrd_negative_share_inovate_uses_printed_counts():
     assert share.iloc[1]["percent_of_randomised"] == pytest.approx(100 * 9 / 109)
 
 
+def test_implied_counts_are_unique_only_with_the_difference():
+    # 76 % of 119 is 90 or 91 patients; 48 % of 33 is 16; only 91 and 16 give a difference of 28 points
+    assert response.implied_counts(76, 119, 48, 33, 28) == [(91, 16)]
+    assert response.implied_counts(76, 119, 48, 33, 27) == [(90, 16)]
+    assert response.implied_counts(76, 119, 48, 33, 30) == []
+    # brute force, independently: every k whose rounded percent is printed, then the difference
+    brute = [(a, b) for a in range(120) for b in range(34)
+             if int(100 * a / 119 + 0.5) == 76 and int(100 * b / 33 + 0.5) == 48
+             and int(100 * a / 119 - 100 * b / 33 + 0.5) == 28]
+    assert brute == [(91, 16)]
+    with pytest.raises(ValueError, match="n_exp"):
+        response.implied_counts(76, 0, 48, 33, 28)
+
+
 def test_mrd_negative_share_tower_implies_counts_from_percent():
     share = response.mrd_negative_share("tower")
     blin, chemo = share.iloc[0], share.iloc[1]
-    assert not blin["count_printed"]
-    assert blin["mrd_negative"] == pytest.approx(0.76 * 119)
-    assert blin["percent_of_randomised"] == pytest.approx(100 * 0.76 * 119 / 271)
-    assert chemo["percent_of_randomised"] == pytest.approx(100 * 0.48 * 33 / 134)
+    assert not blin["count_printed"] and not chemo["count_printed"]
+    # the denominators are every CR/CRh/CRi patient (119 and 33), the counts 91 and 16
+    assert (blin["responders"], chemo["responders"]) == (119, 33)
+    assert (blin["mrd_negative"], chemo["mrd_negative"]) == (91, 16)
+    assert blin["percent_of_randomised"] == pytest.approx(100 * 91 / 271)
+    assert chemo["percent_of_randomised"] == pytest.approx(100 * 16 / 134)
     # Among all randomised patients the share is far below the share among responders.
     assert (share["percent_of_randomised"] < share["percent_of_responders"]).all()
 

@@ -179,6 +179,68 @@ def two_arms(control_early: float, control_late: float, hr_early: float, hr_late
     return control, experimental
 
 
+# --- named shapes (presets of the explorer) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named pair of curves for :func:`two_arms`: the hazard ratio before and after the change point,
+    with the explorer's default control hazards (per month) and change point (months)."""
+
+    label: str
+    hr_early: float
+    hr_late: float
+    control_early: float = 0.12
+    control_late: float = 0.05
+    change: float = 6.0
+
+
+# "converging" and "crossing" are different shapes: converging curves approach each other and never
+# cross (the difference shrinks towards 0 but keeps its sign; here the benefit simply stops at the
+# change point), crossing curves change order (the experimental arm ends up worse, or better).
+PRESETS = {
+    "proportional": Preset("Proportional hazards", 0.7, 0.7),
+    "converging": Preset("Converging: benefit early, none later (the curves approach, never cross)", 0.4, 1.0),
+    "crossing": Preset("Crossing: benefit early, harm later (the curves change order)", 0.4, 1.6),
+    "delayed": Preset("Delayed effect: no difference until the change point", 1.0, 0.4),
+    "early_harm": Preset("Crossing: harm early, benefit later", 1.6, 0.4),
+}
+
+
+def preset(name: str) -> tuple[PiecewiseExponential, PiecewiseExponential]:
+    """The (control, experimental) curves of the named shape in :data:`PRESETS`."""
+    p = PRESETS[_check.choice("name", name, tuple(PRESETS))]
+    return two_arms(p.control_early, p.control_late, p.hr_early, p.hr_late, p.change)
+
+
+def crossing_time(control: PiecewiseExponential, experimental: PiecewiseExponential, horizon: float,
+                  step: float = 0.05) -> float | None:
+    """The first time in (0, ``horizon``] at which the two survival curves change order (the difference
+    experimental minus control changes sign, found on a grid of ``step`` months and refined by Brent's
+    method), or None when they do not cross before ``horizon``. Touching without changing order is not
+    a crossing."""
+    horizon = _check.real("horizon", horizon, low=0.0, low_open=True)
+    step = _check.real("step", step, low=0.0, low_open=True, high=horizon)
+
+    def diff(t):
+        return float(experimental.survival(t) - control.survival(t))
+
+    grid = np.arange(step, horizon + step / 2, step)
+    d = np.array([diff(t) for t in grid])
+    signs = np.sign(np.where(np.abs(d) <= 1e-12, 0.0, d))
+    first, last = 0.0, None  # the first sign seen, and the last grid index with that sign
+    for i, sign in enumerate(signs):
+        if sign == 0:
+            continue
+        if first == 0:
+            first = sign
+        if sign == first:
+            last = i
+        else:
+            return float(_opt.brentq(diff, grid[last], grid[i], xtol=1e-10))
+    return None
+
+
 # --- average hazard ratios -----------------------------------------------------------------------
 
 

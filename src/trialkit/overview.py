@@ -14,8 +14,16 @@ import pandas as pd
 
 from trialkit import _check, data
 
-# The population whose size per arm is "the number randomised", and whether the study randomised at all.
+# The population whose size per arm is "the number randomised" in the comparison the publication
+# reports, and whether the study randomised at all.
 RANDOMISED_POPULATION = {"tower": "itt", "inovate": "itt", "e1910": "mrd_neg_randomized"}
+# Patients outside that comparison: randomised in another stratum (E1910's MRD-positive patients under
+# the original protocol) or assigned without randomisation (after E1910's protocol amendment).
+# study -> (population in populations.csv, how the table names these patients)
+OTHER_RANDOMISED = {"e1910": ("mrd_pos_randomized", "MRD-positive patients randomised under the original protocol "
+                                                    "(later all moved to the blinatumomab group)")}
+OTHER_ASSIGNED = {"e1910": ("mrd_pos_assigned", "later MRD-positive patients assigned blinatumomab without "
+                                                "randomisation after a protocol amendment")}
 ANALYSED_POPULATION = {"topp2021": "all_treated"}  # a pooled analysis of single-arm studies
 
 NOT_STATED = "not described in the article"
@@ -50,7 +58,9 @@ def _joined(study: str, item: str, default: str = NOT_STATED) -> str:
 
 
 def randomised_n(study: str) -> dict[str, int] | None:
-    """Patients randomised per arm (arm label -> n), or None when the study randomised no one."""
+    """Patients randomised per arm in the comparison the publication reports (arm label -> n), or None
+    when the study randomised no one. E1910 also randomised MRD-positive patients under its original
+    protocol: see :func:`outside_comparison` and :func:`total_randomised`."""
     study = _study(study)
     population = RANDOMISED_POPULATION.get(study)
     if population is None:
@@ -59,6 +69,31 @@ def randomised_n(study: str) -> dict[str, int] | None:
     pops = data.load(study, "populations")
     rows = pops[pops["population"] == population].set_index("arm")["n"]
     return {info["arms"][arm]: int(rows[arm]) for arm in (info["experimental"], info["control"])}
+
+
+def _population_total(study: str, population: str) -> int:
+    pops = data.load(study, "populations")
+    rows = pops[pops["population"] == population]
+    if rows.empty:
+        raise ValueError(f"{study}/populations.csv has no row for population {population!r}")
+    overall = rows[rows["arm"] == "overall"]
+    return int((overall if not overall.empty else rows)["n"].sum())
+
+
+def outside_comparison(study: str) -> dict[str, int]:
+    """Patients outside the randomised comparison the publication reports: ``randomised`` (randomised
+    in another stratum, e.g. E1910's MRD-positive patients under the original protocol) and
+    ``assigned`` (assigned a treatment without randomisation); 0 when there are none."""
+    study = _study(study)
+    return {"randomised": _population_total(study, OTHER_RANDOMISED[study][0]) if study in OTHER_RANDOMISED else 0,
+            "assigned": _population_total(study, OTHER_ASSIGNED[study][0]) if study in OTHER_ASSIGNED else 0}
+
+
+def total_randomised(study: str) -> int | None:
+    """Every patient randomised in the study: the reported comparison plus any patients randomised in
+    another stratum (E1910: 224 MRD-negative + 44 MRD-positive); None when no one was randomised."""
+    n = randomised_n(study)
+    return None if n is None else sum(n.values()) + outside_comparison(study)["randomised"]
 
 
 def _arms(study: str) -> str:
@@ -70,9 +105,14 @@ def _arms(study: str) -> str:
         studies = " and ".join(info["arms"].values())
         return f"No control arm; single-arm blinatumomab in each study: {studies}; {total} patients pooled."
     text = " vs ".join(n)
-    others = [label for arm, label in info["arms"].items() if arm not in (info["experimental"], info["control"])]
-    if others:
-        text += ". Outside the randomised comparison: " + "; ".join(others)
+    out = outside_comparison(study)
+    parts = []
+    if out["randomised"]:
+        parts.append(f"{out['randomised']} {OTHER_RANDOMISED[study][1]}")
+    if out["assigned"]:
+        parts.append(f"{out['assigned']} {OTHER_ASSIGNED[study][1]}")
+    if parts:
+        text += ". Outside the reported comparison: " + "; ".join(parts)
     return text + "."
 
 
@@ -84,8 +124,14 @@ def design_table(studies=None) -> pd.DataFrame:
     for s in studies:
         pub = publication(s)
         n = randomised_n(s)
-        randomised = ("not randomised (single-arm studies)" if n is None
-                      else " vs ".join(f"{v}" for v in n.values()) + f" (total {sum(n.values())})")
+        if n is None:
+            randomised = "not randomised (single-arm studies)"
+        else:
+            randomised = " vs ".join(f"{v}" for v in n.values()) + f" (total {sum(n.values())})"
+            other = outside_comparison(s)["randomised"]
+            if other:
+                randomised += (f" in the reported comparison; {other} more randomised under the original protocol, "
+                               f"{total_randomised(s)} randomised in all")
         allocation = _joined(s, "allocation_ratio") if n is not None else "not applicable (no randomisation)"
         columns[pub["label"]] = {
             "Publication": f"{pub['journal']} {pub['year']}",
@@ -93,7 +139,7 @@ def design_table(studies=None) -> pd.DataFrame:
             "Setting": _joined(s, "setting"),
             "Arms": _arms(s),
             "Allocation": allocation,
-            "Randomised per arm": randomised,
+            "Randomised per arm (reported comparison)": randomised,
             "Primary endpoint": _joined(s, "primary_endpoint"),
             "Blinding": _joined(s, "blinding"),
             "Sponsor": _joined(s, "sponsor"),

@@ -28,6 +28,7 @@ applies them over a grid of values (the interactive figure filters that grid).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import product
 
@@ -470,12 +471,37 @@ def mrd_table(trials=TRIALS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# Where each randomised trial reports MRD negativity among responders: the response rows (per arm)
-# and the population of all randomised patients of the remission analysis.
+# Where each randomised trial reports MRD negativity among responders: the response rows (per arm),
+# the population of all randomised patients of the remission analysis, and the printed difference
+# between the arms when the counts are not printed (it pins them down).
 _MRD_AMONG_RESPONDERS = {
-    "tower": ("mrd_neg_{arm}", "itt"),
-    "inovate": ("cr_cri_mrdneg_{arm}", "itt218"),
+    "tower": ("mrd_neg_{arm}", "itt", "mrd_neg_difference"),
+    "inovate": ("cr_cri_mrdneg_{arm}", "itt218", None),
 }
+
+
+def _round_half_up(x: float, decimals: int = 0) -> float:
+    f = 10 ** decimals
+    return math.floor(x * f + 0.5) / f
+
+
+def implied_counts(percent_exp: float, n_exp: int, percent_ctl: float, n_ctl: int, difference: float,
+                   decimals: int = 0) -> list[tuple[int, int]]:
+    """Every pair of counts (k_exp, k_ctl) that reproduces two printed percentages of ``n_exp`` and
+    ``n_ctl`` patients and their printed difference (percentage points), all rounded to ``decimals``
+    places (half up). A unique pair means the publication's numbers imply the counts."""
+    n_exp = _check.integer("n_exp", n_exp, low=1)
+    n_ctl = _check.integer("n_ctl", n_ctl, low=1)
+    for name, v in (("percent_exp", percent_exp), ("percent_ctl", percent_ctl)):
+        _check.real(name, v, low=0.0, high=100.0)
+    difference = _check.real("difference", difference, low=-100.0, high=100.0)
+    decimals = _check.integer("decimals", decimals, low=0, high=3)
+
+    def matching(percent, n):
+        return [k for k in range(n + 1) if _round_half_up(100 * k / n, decimals) == percent]
+
+    return [(a, b) for a in matching(percent_exp, n_exp) for b in matching(percent_ctl, n_ctl)
+            if _round_half_up(100 * a / n_exp - 100 * b / n_ctl, decimals) == difference]
 
 
 def mrd_negative_share(study: str) -> pd.DataFrame:
@@ -483,23 +509,36 @@ def mrd_negative_share(study: str) -> pd.DataFrame:
     patient randomised in the remission analysis, per arm.
 
     When the publication prints only a percent (TOWER), the number of MRD-negative patients is implied
-    as percent × responders and flagged (``count_printed`` False); it is exact to within half a
-    percentage point of the responders.
+    (``count_printed`` False): the reading is that the percent is of every responder (TOWER: "among
+    the patients who had complete remission with full, partial, or incomplete hematologic recovery",
+    i.e. every CR/CRh/CRi patient), and the counts are the only pair of :func:`implied_counts` that
+    reproduces both percents and the printed difference (TOWER: 91 of 119 and 16 of 33). No unique pair
+    is an error.
     """
     study = _check.choice("study", study, tuple(_MRD_AMONG_RESPONDERS))
-    pattern, population = _MRD_AMONG_RESPONDERS[study]
+    pattern, population, difference_id = _MRD_AMONG_RESPONDERS[study]
     info = data.study_info(study)
     resp = data.load(study, "responses").set_index("id")
     pops = data.load(study, "populations")
+    arms = (info["experimental"], info["control"])
+    implied = None
+    if difference_id is not None:
+        e, c = (resp.loc[pattern.format(arm=a)] for a in arms)
+        pairs = implied_counts(float(e["value_num"]), int(e["denominator"]), float(c["value_num"]),
+                               int(c["denominator"]), float(resp.loc[difference_id, "value_num"]))
+        if len(pairs) != 1:
+            raise ValueError(f"{study}: the printed MRD percents and difference imply {len(pairs)} pairs of counts "
+                             f"({pairs}), not one")
+        implied = dict(zip(arms, pairs[0]))
     rows = []
-    for arm in (info["experimental"], info["control"]):
+    for arm in arms:
         r = resp.loc[pattern.format(arm=arm)]
         responders = int(r["denominator"])
         if r["statistic"] == "count":
             negative, printed, among = float(r["value_num"]), True, float(r["percent_num"])
         else:
             among = float(r["value_num"])
-            negative, printed = among / 100 * responders, False
+            negative, printed = float(implied[arm]), False
         n = int(pops[(pops["population"] == population) & (pops["arm"] == arm)]["n"].iloc[0])
         rows.append({"arm": info["arms"][arm], "responders": responders, "mrd_negative": negative,
                      "count_printed": printed, "percent_of_responders": among, "randomised": n,

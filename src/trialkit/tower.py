@@ -7,14 +7,26 @@ it (from ``data/tower``), with the ledger's verdict on the numbers it recomputes
   :func:`adverse_event_table`, :func:`regimen_table` -- the chapter's tables.
 * :func:`remission_rates`, :func:`adverse_event_rates`, :func:`efs_ceiling` -- tidy frames for charts.
 
-Nothing is recomputed here except what the ledger recomputes; the tables only select and format.
+The tables only select and format; the ledger recomputes the published numbers. Two design
+questions are computed here, from :mod:`trialkit.design`:
+
+* :func:`boundaries_by_convention` -- the efficacy boundaries under the two conventions for an
+  O'Brien-Fleming-type Lan-DeMets spending function (one-sided 0.025, as the book uses throughout, or
+  the two-sided 0.05 form with symmetric boundaries); :func:`stop_boundaries` at TOWER's actual stop.
+* :func:`secondary_boundaries`, :func:`secondary_min_fraction` -- the boundaries TOWER's key secondary
+  endpoints would face had they been given their own O'Brien-Fleming-type boundaries after the primary
+  crossed at the interim (Hung, Wang and O'Neill 2007; Glimm, Maurer and Bretz 2010), against their
+  published P values.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy import optimize as _opt
+from scipy import stats as _st
 
-from trialkit import data, ledger
+from trialkit import _check, data, design, ledger
 
 STUDY = "tower"
 ARMS = ("blinatumomab", "chemotherapy")
@@ -173,3 +185,129 @@ def efs_ceiling() -> pd.DataFrame:
                 {"arm": arm, "time": 0.6, "efs": resp, "kind": "unknown", "label": ""},
                 {"arm": arm, "time": 6.0, "efs": six, "kind": "unknown", "label": f"6 months: {six:g} %"}]
     return pd.DataFrame(out)
+
+
+# --- the interim boundary under two spending conventions ------------------------------------------
+
+CONVENTIONS = ("one-sided", "two-sided")
+KEY_SECONDARY_P = {"CR within 12 weeks": ("responses", "cr_p"),
+                   "CR, CRh or CRi within 12 weeks": ("responses", "cr_crh_cri_p"),
+                   "Event-free survival": ("survival", "efs_p")}
+
+
+def _obf_spent(t: np.ndarray, alpha: float) -> np.ndarray:
+    """Lan-DeMets O'Brien-Fleming-type spending: 2 - 2 Phi(z_{1-alpha/2} / sqrt(t)), alpha spent by t."""
+    return 2.0 - 2.0 * _st.norm.cdf(_st.norm.isf(alpha / 2) / np.sqrt(t))
+
+
+def _two_sided_symmetric(t: np.ndarray, alpha: float) -> np.ndarray:
+    """Symmetric two-sided boundaries +/- b_k whose crossing probabilities under H0 (either side, first
+    crossing at look k) equal the increments of the O'Brien-Fleming-type function of the two-sided
+    ``alpha`` (Lan and DeMets 1983), by the recursive integration of :mod:`trialkit.design`."""
+    increments = np.diff(_obf_spent(t, alpha), prepend=0.0)
+    bounds: list[float] = []
+    for k, inc in enumerate(increments):
+        def excess(b, k=k, inc=inc):
+            upper = np.array(bounds + [b])
+            ups, los = design._exit_probabilities(t[:k + 1], -upper, upper)
+            return ups[k] + los[k] - inc
+        bounds.append(float(_opt.brentq(excess, 0.1, 12.0, xtol=1e-10, rtol=1e-12)))
+    return np.array(bounds)
+
+
+def boundaries_by_convention(fractions, alpha_two_sided: float = 0.05) -> pd.DataFrame:
+    """Efficacy boundaries at information ``fractions`` for a two-sided level ``alpha_two_sided`` under
+    both conventions of the O'Brien-Fleming-type Lan-DeMets spending function:
+
+    * ``"one-sided"``: one-sided spending of ``alpha_two_sided / 2`` (2 - 2 Phi(z_{1-alpha/4} / sqrt(t)),
+      gsDesign ``sfLDOF`` with a one-sided 0.025), efficacy boundary only
+      (:func:`trialkit.design.spending_boundaries`);
+    * ``"two-sided"``: the two-sided form of Lan and DeMets (1983), 2 - 2 Phi(z_{1-alpha/2} / sqrt(t)) of
+      the two-sided ``alpha``, with symmetric boundaries +/- z.
+
+    Returns one row per convention and look: convention, look, fraction, z, nominal_p_two_sided (the
+    two-sided P value that crosses the boundary), alpha_spent_two_sided (cumulative).
+    """
+    alpha = _check.probability("alpha_two_sided", alpha_two_sided)
+    one = design.spending_boundaries(fractions, alpha=alpha / 2)
+    t = one["fraction"].to_numpy()
+    two = _two_sided_symmetric(t, alpha)
+    frames = []
+    for name, z, spent in (("one-sided", one["z"].to_numpy(), 2 * one["alpha_spent"].to_numpy()),
+                           ("two-sided", two, _obf_spent(t, alpha))):
+        frames.append(pd.DataFrame({"convention": name, "look": np.arange(1, t.size + 1), "fraction": t, "z": z,
+                                    "nominal_p_two_sided": 2 * _st.norm.sf(z), "alpha_spent_two_sided": spent}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _planning(row_id: str) -> float:
+    return float(data.row(STUDY, "planning", row_id)["value_num"])
+
+
+def stop_fractions() -> tuple[float, float, float]:
+    """TOWER's looks as they happened, as far as published: the first at the planned half of the
+    deaths (its actual timing is not published), the second at the deaths observed at the stop over
+    the planned deaths, the final at 1."""
+    deaths = float(data.row(STUDY, "survival", "os_deaths_overall")["value_num"])
+    return _planning("plan_interim1_fraction") / 100, deaths / _planning("plan_deaths"), 1.0
+
+
+def stop_boundaries() -> pd.DataFrame:
+    """:func:`boundaries_by_convention` at TOWER's looks (:func:`stop_fractions`) and its two-sided
+    alpha (0.05), with the published overall-survival P value and whether it crosses each boundary
+    (``published_p``, ``crossed``: the printed P is below the nominal P of the boundary)."""
+    out = boundaries_by_convention(stop_fractions(), _planning("plan_alpha"))
+    printed = data.row(STUDY, "survival", "os_p")
+    out["published_p"] = printed["value"]
+    out["crossed"] = float(printed["value_num"]) < out["nominal_p_two_sided"]
+    return out
+
+
+# --- key secondary endpoints after a group-sequential stop ----------------------------------------
+
+
+def _first_look_z(fraction: float, alpha_one_sided: float) -> float:
+    return float(design.spending_boundaries([fraction], alpha=alpha_one_sided)["z"].iloc[0])
+
+
+def secondary_min_fraction(p_two_sided: float, alpha_two_sided: float = 0.05) -> float:
+    """The smallest information fraction t at which a two-sided P value ``p_two_sided`` still crosses an
+    O'Brien-Fleming-type boundary (one-sided spending of ``alpha_two_sided / 2``) at a first look at t.
+    Below it, the boundary is stricter than the P value."""
+    p = _check.probability("p_two_sided", p_two_sided)
+    alpha = _check.probability("alpha_two_sided", alpha_two_sided)
+    if p >= alpha:
+        raise ValueError(f"p_two_sided must be below alpha_two_sided ({alpha}) to cross any boundary, got {p}")
+    z = float(_st.norm.isf(p / 2))
+    return float(_opt.brentq(lambda t: _first_look_z(t, alpha / 2) - z, 1e-3, 1.0, xtol=1e-10))
+
+
+def secondary_boundaries(fractions=None) -> pd.DataFrame:
+    """The boundary each key secondary endpoint of TOWER would face at the stop with its own
+    O'Brien-Fleming-type boundary (one-sided 0.025), for several information fractions of the
+    secondary at the stop (default: a quarter, a half, the primary's own fraction at the stop, all),
+    each taken as the secondary's first look; and, for the primary's fraction, with the primary's
+    first look at one half as well.
+
+    One row per endpoint and fraction: endpoint, published_p (as printed), p_bound (its numeric
+    bound), fraction, looks ("first look" or "looks as overall survival"), z, nominal_p_two_sided,
+    clears (the published bound is below the boundary's nominal P), min_fraction
+    (:func:`secondary_min_fraction` of the published bound).
+    """
+    alpha = _planning("plan_alpha")
+    looks = stop_fractions()
+    fractions = (0.25, 0.5, looks[1], 1.0) if fractions is None else fractions
+    fr = [_check.real(f"fractions[{i}]", f, low=0.0, low_open=True, high=1.0) for i, f in enumerate(fractions)]
+    rows = []
+    for endpoint, (table, row_id) in KEY_SECONDARY_P.items():
+        printed = data.row(STUDY, table, row_id)
+        bound = float(printed["value_num"])
+        z_list = [(f, "first look", _first_look_z(f, alpha / 2)) for f in fr]
+        as_os = design.spending_boundaries(looks, alpha=alpha / 2)["z"].iloc[1]
+        z_list.append((looks[1], "looks as overall survival", float(as_os)))
+        for f, kind, z in z_list:
+            nominal = float(2 * _st.norm.sf(z))
+            rows.append({"endpoint": endpoint, "published_p": printed["value"], "p_bound": bound, "fraction": f,
+                         "looks": kind, "z": z, "nominal_p_two_sided": nominal, "clears": bound <= nominal,
+                         "min_fraction": secondary_min_fraction(bound, alpha)})
+    return pd.DataFrame(rows)

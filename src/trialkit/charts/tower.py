@@ -252,8 +252,8 @@ def stopping_lab_chart(summary: pd.DataFrame, histogram: pd.DataFrame, observed_
 
 
 def withdrawal_lab_chart(grid: pd.DataFrame, published_fraction: float) -> alt.LayerChart:
-    """ITT versus as-treated hazard ratios against the prognosis of the patients who withdrew, for the
-    true HR (slider) and the share of the chemotherapy arm that withdrew (radio)."""
+    """ITT versus as-treated hazard ratios against the prognosis of the patients never treated, for the
+    true HR (slider) and the share of the chemotherapy arm never treated (radio)."""
     hrs = sorted(grid["true_hr"].unique())
     fractions = sorted(grid["withdrawal_fraction"].unique())
     step = round(hrs[1] - hrs[0], 6) if len(hrs) > 1 else 0.1
@@ -261,13 +261,13 @@ def withdrawal_lab_chart(grid: pd.DataFrame, published_fraction: float) -> alt.L
                         bind=alt.binding_range(min=hrs[0], max=hrs[-1], step=step, name="True hazard ratio "))
     labels = [f"{100 * f:.0f} %" + (" (TOWER)" if abs(f - published_fraction) < 1e-9 else "") for f in fractions]
     fraction = alt.param(name="wd_fraction", value=min(fractions, key=lambda f: abs(f - published_fraction)),
-                         bind=alt.binding_radio(options=fractions, labels=labels, name="Share who withdrew "))
-    names = {"itt": "Intention to treat (everyone as randomised)", "as_treated": "As treated (withdrawn patients excluded)"}
+                         bind=alt.binding_radio(options=fractions, labels=labels, name="Share of the chemotherapy arm never treated "))
+    names = {"itt": "Intention to treat (everyone as randomised)", "as_treated": "As treated (untreated patients excluded)"}
     data = grid.assign(analysis_label=grid["analysis"].map(names))
     cscale = alt.Scale(domain=list(names.values()), range=[PALETTE[0], PALETTE[1]])
     colour = alt.Color("analysis_label:N", title=None, scale=cscale, legend=alt.Legend(orient="top", direction="vertical"))
     xs = alt.Scale(type="log", domain=[0.45, 3.3], nice=False)
-    x = alt.X("withdrawal_hr:Q", scale=xs, title="Death rate of patients who withdrew, relative to the others (log scale)",
+    x = alt.X("withdrawal_hr:Q", scale=xs, title="Death rate of patients never treated, relative to the others (log scale)",
               axis=alt.Axis(values=sorted(grid["withdrawal_hr"].unique()), format=".2~f"))
     ys = alt.Scale(domain=[0.4, 1.4])
     base = alt.Chart(data).transform_filter(_near("true_hr", true_hr)).transform_filter(_near("withdrawal_fraction", fraction))
@@ -285,11 +285,11 @@ def withdrawal_lab_chart(grid: pd.DataFrame, published_fraction: float) -> alt.L
     return alt.layer(band, line, truth, same, note).add_params(true_hr, fraction).properties(
         title={"text": "Who never started treatment: intention to treat versus as treated",
                "subtitle": ["Lines: median estimate; bands: 95 % of simulated trials. Dashed black line: the true hazard ratio.",
-                            "Left of the grey line the patients who withdrew were fitter than the others, right of it frailer.",
+                            "Left of the grey line the untreated patients were fitter than the others, right of it frailer.",
                             SIMULATED_NOTE]},
         description=("Line chart of the median estimated hazard ratio, with 95 % bands, for the intention-to-treat and the "
                      "as-treated analyses of simulated trials, against the relative death rate of the chemotherapy patients "
-                     "who withdrew before treatment; a slider sets the true hazard ratio and radio buttons the share who withdrew."),
+                     "never treated; a slider sets the true hazard ratio and radio buttons the share never treated."),
         width=520, height=300,
     )
 
@@ -440,7 +440,7 @@ def exposure_lab_chart(grid: pd.DataFrame, defaults: dict, published_percent: di
     rate_text = base.mark_text(baseline="top", dy=8, fontSize=12.5, fontWeight="bold", color="#ffffff").encode(
         x=x, y="rate_per_100py:Q", text=alt.Text("rate_per_100py:Q", format=".1f"))
     right = alt.layer(rate, rate_text).properties(
-        width=210, height=260, title={"text": "Exposure-adjusted rate", "subtitle": "Does not depend on how long patients are treated"})
+        width=210, height=260, title={"text": "Exposure-adjusted rate", "subtitle": "At a constant rate, does not depend on how long patients are treated"})
     return alt.hconcat(left, right).add_params(sliders["blinatumomab"], sliders["chemotherapy"], scenario).properties(
         title={"text": "Counting serious adverse events: patients or patient-years?",
                "subtitle": ["Model: serious events at a constant rate while on treatment, every patient with the same exposure.",
