@@ -49,14 +49,14 @@ def synthetic_explorer(curves, anchors, labels: dict, scorecard=None) -> alt.Cha
 
     ``curves``: dataset, arm, time, survival; ``anchors``: dataset, arm, time, survival, what;
     ``labels``: dataset -> readable name; ``scorecard`` (optional, :func:`trialkit.synth.scorecard`):
-    each anchor's error as a share of its tolerance, drawn beside the curves for the same dataset.
+    each anchor's error as a share of its tolerance, drawn with the curves (below them) for the same dataset.
     """
     names = list(labels)
     curves = curves.assign(label=curves["dataset"].map(labels))
     anchors = anchors.assign(label=anchors["dataset"].map(labels))
     pick = alt.param(name="dataset", value=labels[names[0]],
                      bind=alt.binding_select(options=[labels[n] for n in names], name="SYNTHETIC dataset "))
-    colour = alt.Color("arm:N", title="Arm", scale=alt.Scale(range=PALETTE))
+    colour = alt.Color("arm:N", title="Arm", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom"))
     lines = alt.Chart(curves).mark_line(interpolate="step-after").encode(
         x=alt.X("time:Q", title="Months"),
         y=alt.Y("survival:Q", title="Probability event-free (SYNTHETIC Kaplan–Meier)", scale=alt.Scale(domain=[0, 1])),
@@ -87,11 +87,14 @@ def synthetic_explorer(curves, anchors, labels: dict, scorecard=None) -> alt.Cha
     band = alt.Chart(pd.DataFrame({"lo": [-1.0], "hi": [1.0]})).mark_rect(color="#e6e6e6").encode(x="lo:Q", x2="hi:Q")
     dots = alt.Chart(card).mark_point(filled=True, size=80).encode(
         x=alt.X("share:Q", title="Error / tolerance (grey: passes)", scale=alt.Scale(domain=[-3, 3])),
-        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(range=PALETTE)),
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=240, orient="right")),
+        color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=["pass", "pass (not targeted)", "outside", "outside (not targeted)"],
+                                                                      range=["#1b9e77", "#7570b3", "#d95f02", "#999999"]),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("row:N", title="anchor"), alt.Tooltip("published:N"), alt.Tooltip("synthetic:N"),
                  alt.Tooltip("error:Q", format=".3f"), alt.Tooltip("tolerance:Q", format=".3f"), alt.Tooltip("verdict:N")],
     ).transform_filter(alt.datum.label == pick)
-    panel = (band + dots).properties(title="Fidelity scorecard", width=220, height=320,
+    panel = (band + dots).properties(title="Fidelity scorecard of the chosen dataset", width=260, height=alt.Step(18),
                                      description="Each published anchor of the chosen dataset: synthetic minus published, as a share of its tolerance.")
-    return alt.hconcat(km, panel).properties(description=km.description)
+    # stacked rather than side by side: the page column is too narrow for both at a readable size
+    return alt.vconcat(km, panel).resolve_scale(color="independent").properties(description=km.description)
