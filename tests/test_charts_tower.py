@@ -99,3 +99,19 @@ def test_slider_defaults_lie_on_the_grid(grids):
     spec = _spec(tc.esmo_sensitivity_chart(grids["esmo"], 3.7))
     gain = next(p for p in _bound_params(spec) if p["bind"]["input"] == "range")
     assert gain["value"] == 3.7
+
+
+def test_synthetic_explorer_shows_the_scorecard_of_the_chosen_dataset():
+    import pandas as pd
+
+    from trialkit import charts
+
+    names = synth.datasets()
+    labels = {n: n for n in names}
+    anchors = pd.concat([synth.published_anchors(n).assign(dataset=n) for n in names], ignore_index=True)
+    spec = charts.synthetic_explorer(synth.km_curves(names), anchors, labels, synth.scorecard()).to_dict()
+    assert len(spec["vconcat"]) == 2
+    panel = spec["vconcat"][1]
+    assert "scorecard" in panel["title"].lower()
+    assert any("dataset" in str(t.get("filter", "")) for layer in panel["layer"] for t in layer.get("transform", []))
+    assert spec["resolve"]["scale"]["color"] == "independent"

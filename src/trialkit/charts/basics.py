@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from trialkit.charts import PALETTE, SYNTHETIC_NOTE
 
@@ -42,19 +43,20 @@ def precision_explorer(ns=None, ps=None, level: float = 0.95) -> alt.Chart:
     )
 
 
-def synthetic_explorer(curves, anchors, labels: dict) -> alt.Chart:
+def synthetic_explorer(curves, anchors, labels: dict, scorecard=None) -> alt.Chart:
     """Kaplan-Meier curves of every SYNTHETIC dataset with the published points they were built
     through; a drop-down (a Vega-Lite parameter) chooses the dataset.
 
     ``curves``: dataset, arm, time, survival; ``anchors``: dataset, arm, time, survival, what;
-    ``labels``: dataset -> readable name.
+    ``labels``: dataset -> readable name; ``scorecard`` (optional, :func:`trialkit.synth.scorecard`):
+    each anchor's error as a share of its tolerance, drawn with the curves (below them) for the same dataset.
     """
     names = list(labels)
     curves = curves.assign(label=curves["dataset"].map(labels))
     anchors = anchors.assign(label=anchors["dataset"].map(labels))
     pick = alt.param(name="dataset", value=labels[names[0]],
                      bind=alt.binding_select(options=[labels[n] for n in names], name="SYNTHETIC dataset "))
-    colour = alt.Color("arm:N", title="Arm", scale=alt.Scale(range=PALETTE))
+    colour = alt.Color("arm:N", title="Arm", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom"))
     lines = alt.Chart(curves).mark_line(interpolate="step-after").encode(
         x=alt.X("time:Q", title="Months"),
         y=alt.Y("survival:Q", title="Probability event-free (SYNTHETIC Kaplan–Meier)", scale=alt.Scale(domain=[0, 1])),
@@ -66,10 +68,33 @@ def synthetic_explorer(curves, anchors, labels: dict) -> alt.Chart:
         tooltip=[alt.Tooltip("arm:N"), alt.Tooltip("what:N"), alt.Tooltip("time:Q", format=".1f", title="months"),
                  alt.Tooltip("survival:Q", format=".3f")],
     ).transform_filter(alt.datum.label == pick)
-    return (lines + points).add_params(pick).properties(
+    km = (lines + points).add_params(pick).properties(
         title={"text": "SYNTHETIC patients against the published points they were built from",
                "subtitle": ["Lines: Kaplan–Meier curves of synthetic patients. Diamonds: published medians and landmark rates.",
                             SYNTHETIC_NOTE]},
         description="Step curves of synthetic Kaplan-Meier estimates for the chosen dataset, with diamonds at the published medians and landmark survival rates.",
         width=520, height=320,
     )
+    if scorecard is None:
+        return km
+    card = scorecard.assign(label=scorecard["dataset"].map(labels),
+                            share=[(e / t if t > 0 else (0.0 if e == 0 else float("inf"))) for e, t in
+                                   zip(scorecard["error"], scorecard["tolerance"])],
+                            row=[f"{a} · {q}" for a, q in zip(scorecard["arm"], scorecard["quantity"])],
+                            verdict=[("pass" if ok else "outside") + ("" if tg else " (not targeted)")
+                                     for ok, tg in zip(scorecard["ok"], scorecard["targeted"])])
+    card["share"] = card["share"].clip(-3, 3)
+    band = alt.Chart(pd.DataFrame({"lo": [-1.0], "hi": [1.0]})).mark_rect(color="#e6e6e6").encode(x="lo:Q", x2="hi:Q")
+    dots = alt.Chart(card).mark_point(filled=True, size=80).encode(
+        x=alt.X("share:Q", title="Error / tolerance (grey: passes)", scale=alt.Scale(domain=[-3, 3])),
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=240, orient="right")),
+        color=alt.Color("verdict:N", title="Verdict", scale=alt.Scale(domain=["pass", "pass (not targeted)", "outside", "outside (not targeted)"],
+                                                                      range=["#1b9e77", "#7570b3", "#d95f02", "#999999"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("row:N", title="anchor"), alt.Tooltip("published:N"), alt.Tooltip("synthetic:N"),
+                 alt.Tooltip("error:Q", format=".3f"), alt.Tooltip("tolerance:Q", format=".3f"), alt.Tooltip("verdict:N")],
+    ).transform_filter(alt.datum.label == pick)
+    panel = (band + dots).properties(title="Fidelity scorecard of the chosen dataset", width=260, height=alt.Step(18),
+                                     description="Each published anchor of the chosen dataset: synthetic minus published, as a share of its tolerance.")
+    # stacked rather than side by side: the page column is too narrow for both at a readable size
+    return alt.vconcat(km, panel).resolve_scale(color="independent").properties(description=km.description)
