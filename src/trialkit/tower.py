@@ -195,26 +195,6 @@ KEY_SECONDARY_P = {"CR within 12 weeks": ("responses", "cr_p"),
                    "Event-free survival": ("survival", "efs_p")}
 
 
-def _obf_spent(t: np.ndarray, alpha: float) -> np.ndarray:
-    """Lan-DeMets O'Brien-Fleming-type spending: 2 - 2 Phi(z_{1-alpha/2} / sqrt(t)), alpha spent by t."""
-    return 2.0 - 2.0 * _st.norm.cdf(_st.norm.isf(alpha / 2) / np.sqrt(t))
-
-
-def _two_sided_symmetric(t: np.ndarray, alpha: float) -> np.ndarray:
-    """Symmetric two-sided boundaries +/- b_k whose crossing probabilities under H0 (either side, first
-    crossing at look k) equal the increments of the O'Brien-Fleming-type function of the two-sided
-    ``alpha`` (Lan and DeMets 1983), by the recursive integration of :mod:`trialkit.design`."""
-    increments = np.diff(_obf_spent(t, alpha), prepend=0.0)
-    bounds: list[float] = []
-    for k, inc in enumerate(increments):
-        def excess(b, k=k, inc=inc):
-            upper = np.array(bounds + [b])
-            ups, los = design._exit_probabilities(t[:k + 1], -upper, upper)
-            return ups[k] + los[k] - inc
-        bounds.append(float(_opt.brentq(excess, 0.1, 12.0, xtol=1e-10, rtol=1e-12)))
-    return np.array(bounds)
-
-
 def boundaries_by_convention(fractions, alpha_two_sided: float = 0.05) -> pd.DataFrame:
     """Efficacy boundaries at information ``fractions`` for a two-sided level ``alpha_two_sided`` under
     both conventions of the O'Brien-Fleming-type Lan-DeMets spending function:
@@ -229,14 +209,13 @@ def boundaries_by_convention(fractions, alpha_two_sided: float = 0.05) -> pd.Dat
     two-sided P value that crosses the boundary), alpha_spent_two_sided (cumulative).
     """
     alpha = _check.probability("alpha_two_sided", alpha_two_sided)
-    one = design.spending_boundaries(fractions, alpha=alpha / 2)
-    t = one["fraction"].to_numpy()
-    two = _two_sided_symmetric(t, alpha)
     frames = []
-    for name, z, spent in (("one-sided", one["z"].to_numpy(), 2 * one["alpha_spent"].to_numpy()),
-                           ("two-sided", two, _obf_spent(t, alpha))):
-        frames.append(pd.DataFrame({"convention": name, "look": np.arange(1, t.size + 1), "fraction": t, "z": z,
-                                    "nominal_p_two_sided": 2 * _st.norm.sf(z), "alpha_spent_two_sided": spent}))
+    for name, sided, level in (("one-sided", 1, alpha / 2), ("two-sided", 2, alpha)):
+        b = design.spending_boundaries(fractions, alpha=level, sided=sided)
+        z = b["z"].to_numpy()
+        spent = b["alpha_spent"].to_numpy() * (2 if sided == 1 else 1)
+        frames.append(pd.DataFrame({"convention": name, "look": b["look"].to_numpy(), "fraction": b["fraction"].to_numpy(),
+                                    "z": z, "nominal_p_two_sided": 2 * _st.norm.sf(z), "alpha_spent_two_sided": spent}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -267,7 +246,7 @@ def stop_boundaries() -> pd.DataFrame:
 
 
 def _first_look_z(fraction: float, alpha_one_sided: float) -> float:
-    return float(design.spending_boundaries([fraction], alpha=alpha_one_sided)["z"].iloc[0])
+    return float(design.spending_boundaries([fraction], alpha=alpha_one_sided, sided=1)["z"].iloc[0])
 
 
 def secondary_min_fraction(p_two_sided: float, alpha_two_sided: float = 0.05) -> float:
@@ -303,7 +282,7 @@ def secondary_boundaries(fractions=None) -> pd.DataFrame:
         printed = data.row(STUDY, table, row_id)
         bound = float(printed["value_num"])
         z_list = [(f, "first look", _first_look_z(f, alpha / 2)) for f in fr]
-        as_os = design.spending_boundaries(looks, alpha=alpha / 2)["z"].iloc[1]
+        as_os = design.spending_boundaries(looks, alpha=alpha / 2, sided=1)["z"].iloc[1]
         z_list.append((looks[1], "looks as overall survival", float(as_os)))
         for f, kind, z in z_list:
             nominal = float(2 * _st.norm.sf(z))
