@@ -17,7 +17,7 @@ BOOK_BUILD_ENV = "TRIALKIT_BOOK_BUILD"
 
 
 def in_book_build() -> bool:
-    """True when the code runs inside a kernel started by the book build (set by ``trialkit.sphinxext``)."""
+    """True when the code runs inside a kernel started by the book build (set by ``trialkit.tooling.sphinxext``)."""
     return os.environ.get(BOOK_BUILD_ENV) == "1"
 
 

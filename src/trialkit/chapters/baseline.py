@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialkit import _check, data, ledger, stats
+from trialkit import _check, data, stats
+from trialkit.chapters import ledger
 
 COLUMNS = ("characteristic", "category", "summary", "experimental", "control",
            "experimental_sd", "control_sd", "std_difference")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trialkit import data, ledger
+from trialkit import data
+from trialkit.chapters import ledger
 
 STUDY = "tower"
 ARMS = ("blinatumomab", "chemotherapy")
