@@ -28,5 +28,6 @@ from trialkit.labs.exclusion import (  # noqa: F401
     responders_by_denominator, responders_readings, withdrawal_lab, withdrawal_readings)
 from trialkit.labs.exposure import RATE_SCENARIOS, exposure_lab, exposure_readings, poisson_exposure_months  # noqa: F401
 from trialkit.labs.rmst import rmst_lab, rmst_readings  # noqa: F401
-from trialkit.labs.stopping import ALL, STOPPED, interim_plan, stop_check, stopping_lab, stopping_readings  # noqa: F401
+from trialkit.labs.stopping import (  # noqa: F401
+    ALL, STOPPED, interim_plan, plan_readings, stop_check, stopping_lab, stopping_readings)
 from trialkit.labs.transplant import ANALYSES, transplant_lab, transplant_patterns, transplant_readings  # noqa: F401

@@ -49,7 +49,7 @@ def stop_check(trial: Trial, look: int = 2) -> dict:
     approximation to the log-rank test) and with the published P value.
 
     Returns a dict: deaths, fraction, z_boundary, nominal_p_two_sided, hr_boundary, z_observed,
-    p_from_ci, p_published, crossed.
+    p_from_ci, p_published, crossed, look.
     """
     trial.need("looks", "planned_events", "alpha_two_sided", "events_at_stop", "primary_hr", by="stop_check")
     look = _check.integer("look", look, low=1, high=len(trial.looks) - 1)
@@ -71,6 +71,7 @@ def stop_check(trial: Trial, look: int = 2) -> dict:
         "p_from_ci": stats.p_from_z(z_obs),
         "p_published": trial.primary_p,
         "crossed": z_obs >= z_b,
+        "look": look,
     }
 
 
@@ -141,3 +142,29 @@ def stopping_readings(summary: pd.DataFrame, assumed_hr: float, null_hr: float =
         "gm_stop_null": float(n["gm_hr_stopped"]),
         "n_trials_stop": int(round(a["n_stopped_early"] / a["share_stopped_early"])),
     }
+
+
+def plan_readings(trial: Trial) -> dict:
+    """What a chapter quotes about the trial's plan and its stop: fixed-design power with the trial's
+    allocation and with 1:1 (``power_fixed``, ``power_fixed_11``, percent), the events 1:1 allocation
+    would need for the same power (``events_11``), group-sequential power (``power_gs``), each planned
+    look's deaths, z, two-sided nominal P, boundary HR and cumulative two-sided alpha
+    (``look<k>_deaths`` ...), and :func:`stop_check` as ``stop_<key>`` (when the trial stopped early)."""
+    trial.need("planned_events", "assumed_hr", "alpha_two_sided", "looks", by="plan_readings")
+    d, hr, alpha = trial.planned_events, trial.assumed_hr, trial.alpha_two_sided
+    power = design.events_power(d, hr, trial.allocation, alpha=alpha)
+    out = {"power_fixed": 100 * power, "power_fixed_11": 100 * design.events_power(d, hr, (1, 1), alpha=alpha),
+           "events_11": design.events_needed(hr, power, (1, 1), alpha=alpha),
+           "power_gs": 100 * design.group_sequential_power(trial.looks, d, hr, trial.allocation, alpha=alpha / 2)}
+    plan = interim_plan(trial)
+    for k in range(len(plan)):
+        out.update({f"look{k + 1}_deaths": int(plan["deaths"].iloc[k]), f"look{k + 1}_z": float(plan["z"].iloc[k]),
+                    f"look{k + 1}_p": float(plan["nominal_p_two_sided"].iloc[k]),
+                    f"look{k + 1}_hr": float(plan["hr_boundary"].iloc[k]),
+                    f"look{k + 1}_alpha": float(2 * plan["alpha_spent"].iloc[k])})
+    if trial.events_at_stop is not None:
+        stop = stop_check(trial)
+        out.update({"stop_deaths": stop["deaths"], "stop_fraction": 100 * stop["fraction"], "stop_z": stop["z_boundary"],
+                    "stop_p": stop["nominal_p_two_sided"], "stop_hr": stop["hr_boundary"], "stop_z_obs": stop["z_observed"],
+                    "stop_p_ci": stop["p_from_ci"], "stop_p_published": stop["p_published"]})
+    return out
