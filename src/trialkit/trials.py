@@ -21,8 +21,14 @@ from dataclasses import dataclass
 
 from trialkit import _check, data
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_MONTH_YEAR = re.compile(r"(?:\b\d{1,2}\s+)?\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b")
+
+
+def month_years(text: str) -> list[tuple[int, int]]:
+    """Every 'Month YYYY' (optionally preceded by a day) in ``text``, as (year, month) pairs in order."""
+    return [(int(y), MONTHS.index(m) + 1) for m, y in _MONTH_YEAR.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,10 @@ class Trial:
 @dataclass(frozen=True)
 class Source:
     """Where :func:`describe` finds a study's parameters: ``"table/id"`` references to data rows.
-    A tuple of references is summed (events of two arms); ``{arm}`` is replaced by each arm key."""
+    A tuple of references is summed (events of two arms); ``{arm}`` is replaced by each arm key. The
+    trial's name and its arms (experimental, control) come from ``datapackage.json``; ``arm_labels``
+    are the short labels of the figures."""
 
-    name: str
-    arms: tuple[str, str]
     arm_labels: tuple[str, str]
     population: str = "itt"
     allocation: str | None = None
@@ -132,7 +138,7 @@ class Source:
 #: One entry per randomised study in ``data/``: which rows describe it (see :class:`Source`).
 SOURCES: dict[str, Source] = {
     "tower": Source(
-        name="TOWER", arms=("blinatumomab", "chemotherapy"), arm_labels=("Blinatumomab", "Chemotherapy"),
+        arm_labels=("Blinatumomab", "Chemotherapy"),
         allocation="design/allocation_ratio", planned_events="planning/plan_deaths", assumed_hr="planning/plan_hr",
         alpha="planning/plan_alpha", assumed_control_median="planning/plan_median_os_chemo",
         interim_fractions=("planning/plan_interim1_fraction", "planning/plan_interim2_fraction"),
@@ -141,7 +147,6 @@ SOURCES: dict[str, Source] = {
         events_at_stop="survival/os_deaths_overall", primary_hr="survival/os_hr", primary_p="survival/os_p",
         primary_median_gain="survival/os_median_difference"),
     "e1910": Source(
-        name="E1910", arms=("blinatumomab_chemotherapy", "chemotherapy"),
         arm_labels=("Blinatumomab + chemotherapy", "Chemotherapy"), population="mrd_neg_randomized",
         allocation="design/allocation_ratio_1", planned_events="planning/planned_deaths",
         assumed_risk_reduction="planning/assumed_risk_reduction", alpha="planning/alpha", alpha_sides=1,
@@ -149,7 +154,7 @@ SOURCES: dict[str, Source] = {
         events_at_stop=("survival/deaths_blinatumomab", "survival/deaths_chemotherapy"),
         primary_hr="survival/os_hr", primary_p="survival/os_p"),
     "inovate": Source(
-        name="INO-VATE ALL", arms=("inotuzumab", "standard"), arm_labels=("Inotuzumab ozogamicin", "Standard therapy"),
+        arm_labels=("Inotuzumab ozogamicin", "Standard therapy"),
         allocation="design/allocation", planned_events="planning/events_os", assumed_hr="planning/os_hr_assumed",
         alpha="planning/alpha_os_one_sided", alpha_sides=1, assumed_control_median="planning/os_median_assumed_standard",
         control_median="survival/os_median_standard", primary_hr="survival/os_hr", primary_p="survival/os_p"),
@@ -185,13 +190,11 @@ def _ratio(study: str, ref: str) -> tuple[int, int]:
 def enrolment_months(text: str) -> float:
     """Calendar months of an enrolment period printed as 'Month YYYY to Month YYYY' (both months
     counted: 'January 2014 to September 2015' is 21 months)."""
-    found = re.findall(r"(" + "|".join(_MONTHS) + r")\s+(\d{4})", text.lower())
-    if len(found) < 2:
+    dates = month_years(text)
+    if len(dates) < 2:
         raise ValueError(f"an enrolment period must read 'Month YYYY to Month YYYY', got {text!r}")
-    (m0, y0), (m1, y1) = found[0], found[1]
-    months = (int(y1) - int(y0)) * 12 + _MONTHS.index(m1) - _MONTHS.index(m0) + 1
-    if months < 1:
-        raise ValueError(f"an enrolment period must end after it starts, got {text!r}")
+    (y0, m0), (y1, m1) = min(dates), max(dates)
+    months = (y1 - y0) * 12 + m1 - m0 + 1
     return float(months)
 
 
@@ -206,9 +209,11 @@ def describe(study: str) -> Trial:
         raise ValueError(f"study must be one of {studies()} (a study with two randomised arms described in "
                          f"trialkit.trials.SOURCES), got {study!r}")
     s = SOURCES[study]
+    info = data.study_info(study)
+    arms = (info["experimental"], info["control"])
     pops = data.load(study, "populations")
     n = []
-    for arm in s.arms:
+    for arm in arms:
         hit = pops[(pops["population"] == s.population) & (pops["arm"] == arm)]
         if len(hit) != 1:
             raise ValueError(f"data/{study}/populations.csv: expected one row for population {s.population!r}, "
@@ -225,14 +230,14 @@ def describe(study: str) -> Trial:
         looks = tuple(_num(study, r) / 100 for r in s.interim_fractions) + (1.0,)
     hr = _row(study, s.primary_hr) if s.primary_hr else None
     return Trial(
-        study=study, name=s.name, arms=s.arms, arm_labels=s.arm_labels, n_per_arm=tuple(n),
+        study=study, name=info["label"], arms=arms, arm_labels=s.arm_labels, n_per_arm=tuple(n),
         allocation=_ratio(study, s.allocation) if s.allocation else (1, 1), population=s.population,
         planned_events=None if s.planned_events is None else int(_num(study, s.planned_events)),
         assumed_hr=assumed_hr, alpha_two_sided=None if alpha is None else alpha * (2 / s.alpha_sides),
         assumed_control_median=_num(study, s.assumed_control_median), looks=looks,
         accrual_months=enrolment_months(_row(study, s.enrolment_period)["value"]) if s.enrolment_period else None,
         control_median=_num(study, s.control_median),
-        treated=tuple(int(_num(study, s.treated.format(arm=a))) for a in s.arms) if s.treated else None,
+        treated=tuple(int(_num(study, s.treated.format(arm=a))) for a in arms) if s.treated else None,
         withdrawn_before_treatment=tuple(None if r is None else _num(study, r) / 100 for r in s.withdrawn_before_treatment),
         events_at_stop=None if s.events_at_stop is None else int(_num(study, s.events_at_stop)),
         primary_hr=None if hr is None else (float(hr["value_num"]), float(hr["ci_low_num"]), float(hr["ci_high_num"])),

@@ -53,3 +53,18 @@ def consort_readings(checklist) -> dict:
     out = {name: int(counts[status]) for status, name in CONSORT_STATUSES.items()}
     out["c_total"] = int(counts.sum())
     return out
+
+
+def rob2_domains() -> pd.DataFrame:
+    """The five RoB 2 domains: what can go wrong, and how many signalling questions each asks (domain
+    2 per variant: the effect of assignment or of adhering)."""
+    q = rob2.questions()
+
+    def count(domain):
+        if domain != "D2":
+            return str(int((q["domain"] == domain).sum()))
+        n = {v: int(((q["domain"] == "D2") & (q["variant"] == v)).sum()) for v in rob2.VARIANTS}
+        return f"{n['assignment']} (effect of assignment) or {n['adherence']} (effect of adhering)"
+
+    return pd.DataFrame({"domain": list(rob2.DOMAINS), "what can go wrong": list(rob2.DOMAINS.values()),
+                         "signalling questions": [count(d) for d in rob2.DOMAINS]})

@@ -507,3 +507,18 @@ def endpoint_definitions(studies=None) -> pd.DataFrame:
                          "time_zero": e.get("inherit") or time_zero(definition), "definition": definition,
                          "location": "; ".join(e["locations"])})
     return pd.DataFrame(rows, columns=["study", "trial", "endpoint", "role", "time_zero", "definition", "location"])
+
+
+def scenario_readings(name: str, hr_early: float, hr_late: float, change: float = 6, control_early: float = 0.12,
+                      control_late: float = 0.05) -> dict:
+    """The summaries a chapter quotes for one pair of piecewise-exponential arms (:func:`two_arms`),
+    named ``<name>_<summary>``: median difference, 24-month landmark difference (points), RMST
+    difference to 24 months, Cox and cumulative HR at 24 months, Cox HR at 12 and 36 months, 36-month
+    landmark difference (points) and the control median."""
+    control, experimental = two_arms(control_early, control_late, hr_early, hr_late, change)
+    s = summaries(control, experimental, landmark=24, horizon=24)
+    return {f"{name}_median_d": s["median_difference"], f"{name}_lm24_d": 100 * s["landmark_difference"],
+            f"{name}_rmst24_d": s["rmst_difference"], f"{name}_hr24": s["hr_cox"], f"{name}_hrcum24": s["hr_cumulative"],
+            f"{name}_hr12": cox_limit_hr(control, experimental, 12), f"{name}_hr36": cox_limit_hr(control, experimental, 36),
+            f"{name}_lm36_d": 100 * float(experimental.landmark(36) - control.landmark(36)),
+            f"{name}_median_c": control.median()}
