@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from trialkit import data, ledger
+from trialkit import data
+from trialkit.chapters import ledger
 
 
 @pytest.fixture(scope="module")
