@@ -51,6 +51,8 @@ def esmo_grid(trial: Trial, gains=None) -> pd.DataFrame:
     used = {"ci_low": inp["hr_lower"], "value": inp["hr"], "ci_high": inp["hr_upper"]}
     rows = []
     for choice, label in ESMO_HR_CHOICES.items():
+        if used[choice] >= 1:  # form 2a grades a benefit: a limit at or above 1 has no grade
+            continue
         for gain in gains:
             for qol in (False, True):
                 g = esmo_grade(trial, choice, gain, qol)
