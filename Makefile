@@ -15,7 +15,7 @@ setup:
 	@bash scripts/setup.sh
 
 book: setup
-	@$(VENV)/python -m trialkit.build
+	@$(VENV)/python -m trialkit.tooling.build
 
 SEEDS ?= ../shared/seeds
 
@@ -27,7 +27,7 @@ test: setup
 
 bench: setup
 	@bash scripts/ensure-chromium.sh
-	@$(VENV)/python -m trialkit.bench
+	@$(VENV)/python -m trialkit.tooling.bench
 
 lab: setup
 	@$(VENV)/jupyter lab book/

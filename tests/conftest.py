@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from trialkit import browser as tkbrowser
-from trialkit.build import ROOT, build
+from trialkit.tooling import browser as tkbrowser
+from trialkit.tooling.build import ROOT, build
 
 
 def pytest_addoption(parser):

@@ -1,11 +1,12 @@
-"""trialkit.baseline: Table 1 rebuilt from the data, with standardised differences."""
+"""trialkit.chapters.baseline: Table 1 rebuilt from the data, with standardised differences."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from trialkit import baseline, data, stats
+from trialkit import data, stats
+from trialkit.chapters import baseline
 
 
 @pytest.fixture(scope="module")

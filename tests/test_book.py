@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trialkit.build import ROOT, build, pages_missing_from_toc, toc_files
+from trialkit.tooling.build import ROOT, build, pages_missing_from_toc, toc_files
 
 CDN_PATTERN = re.compile(
     r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|cdn\.plot\.ly|ajax\.googleapis\.com|"
@@ -64,7 +64,7 @@ def test_pages_within_weight_budget(built_book):
 def test_vega_bundle_generated_not_committed(built_book):
     bundle = built_book / "_static" / "vega-bundle.js"
     assert bundle.exists() and bundle.stat().st_size > 100_000
-    tracked = (ROOT / "src" / "trialkit" / "static").glob("vega*.js")
+    tracked = (ROOT / "src" / "trialkit" / "tooling" / "static").glob("vega*.js")
     assert list(tracked) == [], "the Vega bundle is generated at build time; it must not be in the repository"
 
 
@@ -140,7 +140,7 @@ def test_page_missing_from_toc_is_reported(broken_book):
 
 
 def test_cache_is_invalidated_when_package_or_data_change(tmp_path):
-    from trialkit.build import _invalidate_cache_if_inputs_changed, inputs_digest
+    from trialkit.tooling.build import _invalidate_cache_if_inputs_changed, inputs_digest
 
     root = tmp_path / "repo"
     for folder in ("src/trialkit", "data", "book/quizzes"):

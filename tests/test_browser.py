@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from trialkit import browser as tkbrowser
-from trialkit.build import toc_files
+from trialkit.tooling import browser as tkbrowser
+from trialkit.tooling.build import toc_files
 
 def pytest_generate_tests(metafunc):
     if "doc" in metafunc.fixturenames:

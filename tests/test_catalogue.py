@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from trialkit import catalogue, data
+from trialkit import data
+from trialkit.chapters import catalogue
 
 STUDIES = ["tower", "inovate", "e1910", "topp2021"]
 

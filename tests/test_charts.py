@@ -11,7 +11,7 @@ import pytest
 
 import trialkit.book
 from trialkit import charts
-from trialkit.sphinxext import write_bundle
+from trialkit.tooling.sphinxext import write_bundle
 
 
 @pytest.fixture(autouse=True)

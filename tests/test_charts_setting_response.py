@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from trialkit import response
+from trialkit.chapters import response
 from trialkit.charts import response as response_charts
 from trialkit.charts import setting as setting_charts
 

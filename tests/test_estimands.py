@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from trialkit import estimands, survival, synth
+from trialkit import survival, synth
+from trialkit.chapters import estimands
 
 
 # --- curves ---------------------------------------------------------------------------------------

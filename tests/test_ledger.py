@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from trialkit import data, design, ledger
+from trialkit import data, design
+from trialkit.chapters import ledger
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""trialkit.overview: publications, design table and timeline of the four studies, from data/."""
+"""trialkit.chapters.overview: publications, design table and timeline of the four studies, from data/."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from trialkit import data, overview
+from trialkit import data
+from trialkit.chapters import overview
 
 BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
 

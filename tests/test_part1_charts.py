@@ -9,7 +9,8 @@ import json
 import pandas as pd
 import pytest
 
-from trialkit import estimands, randomised, survival, synth
+from trialkit import survival, synth
+from trialkit.chapters import estimands, randomised
 from trialkit.charts import endpoints as ep_charts
 from trialkit.charts import randomised as rd_charts
 

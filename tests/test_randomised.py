@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from trialkit import design, randomised
+from trialkit import design
+from trialkit.chapters import randomised
 
 
 def test_look_fractions():

@@ -1,11 +1,12 @@
-"""trialkit.response: each trial's remission rules at every threshold edge, and their provenance."""
+"""trialkit.chapters.response: each trial's remission rules at every threshold edge, and their provenance."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from trialkit import data, response
+from trialkit import data
+from trialkit.chapters import response
 
 # A patient who meets the marrow criteria of every trial that prints them.
 CLEAR = 0.0

@@ -1,10 +1,10 @@
-"""trialkit.tower: TOWER's published results as printed, with the ledger's verdict."""
+"""trialkit.chapters.tower: TOWER's published results as printed, with the ledger's verdict."""
 
 from __future__ import annotations
 
 import pytest
 
-from trialkit import tower
+from trialkit.chapters import tower
 
 
 def test_printed_formats():

@@ -17,7 +17,7 @@ BOOK_BUILD_ENV = "TRIALKIT_BOOK_BUILD"
 
 
 def in_book_build() -> bool:
-    """True when the code runs inside a kernel started by the book build (set by ``trialkit.sphinxext``)."""
+    """True when the code runs inside a kernel started by the book build (set by ``trialkit.tooling.sphinxext``)."""
     return os.environ.get(BOOK_BUILD_ENV) == "1"
 
 
@@ -60,3 +60,167 @@ def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False):
     # A wide table scrolls inside a focusable region, so keyboard users can scroll it too.
     label = escape(caption or "Table", quote=True)
     return HTML(f'<div class="trialkit-table-wrap" role="region" tabindex="0" aria-label="{label}">{body}</div>')
+
+
+# --- glue: data rows and computed values, published to the page by name -----------------------------
+
+#: The parts of a data row that :func:`publish` can glue, and the suffix each gets after the row's name.
+PARTS = {"value": "", "pct": "_pct", "ci": "_ci", "n": "_n", "mark": "_mark", "note": "_note",
+         "num": "_num", "pnum": "_pnum", "lonum": "_lonum", "hinum": "_hinum", "time": "_time"}
+DEFAULT_PARTS = ("value", "pct", "ci")
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """``myst_nb.glue`` with numpy scalars turned into Python numbers (their text/plain must parse as a
+    number for ``{glue:text}`name:.2f```); any other value is glued as it is. :func:`publish` is the
+    usual way; this is for values a page formats itself."""
+    from myst_nb import glue as _glue
+
+    _glue(name, value.item() if hasattr(value, "item") else value, display=display)
+
+
+def _glueable(value):
+    """A glue value: text as Markdown (for ``{glue:md}``), numbers as Python numbers (for ``{glue:text}``
+    with a format such as ``:.1f``)."""
+    import numbers
+
+    import numpy as np
+    from IPython.display import Markdown
+
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"a glued value must be text or a number, not a truth value ({value!r}): say it in words")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, str):
+        return Markdown(value)
+    raise ValueError(f"a glued value must be text or a number, got {type(value).__name__} {value!r}")
+
+
+def row_part(study: str, table: str, row_id: str, part: str, mark: str = "long"):
+    """One part of data row ``row_id`` (see :data:`PARTS`): ``value``, ``pct`` (the printed percent),
+    ``ci`` ("low to high" as printed), ``n`` (denominator), ``mark`` (the ledger's mark: ``mark="long"``
+    its words, ``"short"`` the symbol in "(✓ ledger)"), ``note`` (the ledger's explanation), ``num``,
+    ``pnum``, ``lonum``, ``hinum`` (value, percent and interval limits as numbers) or ``time`` (a whole
+    number). ``None`` when the row has no
+    such part (no percent, no interval, no denominator)."""
+    from trialkit import data
+    from trialkit.chapters import ledger
+
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {list(PARTS)}, got {part!r} (row {study}/{table}/{row_id})")
+    r = data.row(study, table, row_id)
+    if part == "value":
+        return str(r["value"])
+    if part == "pct":
+        return str(r["percent"]) if r.get("percent") else None
+    if part == "ci":
+        return f"{r['ci_low']} to {r['ci_high']}" if r.get("ci_low") else None
+    if part == "n":
+        return None if pd.isna(r.get("denominator")) else str(int(r["denominator"]))
+    if part == "mark":
+        if mark not in ("long", "short"):
+            raise ValueError(f"mark must be 'long' or 'short', got {mark!r}")
+        m = ledger.mark(study, row_id, short=mark == "short")
+        return m if mark == "long" else (f"({m} ledger)" if m else "")
+    if part == "note":
+        checks = ledger.checks_for(study, row_id)
+        if checks.empty:
+            raise ValueError(f"row {study}/{table}/{row_id} is not recomputed by the ledger: it has no note")
+        return str(checks["explanation"].iloc[0])
+    if part == "num":
+        return float(r["value_num"])
+    if part in ("pnum", "lonum", "hinum"):
+        return float(r[{"pnum": "percent_num", "lonum": "ci_low_num", "hinum": "ci_high_num"}[part]])
+    return int(r["time"])
+
+
+def _table_of(study: str) -> dict[str, str]:
+    """Row id -> table, over every table of ``study`` whose rows have ids (an id in two tables is an error
+    when it is looked up)."""
+    from trialkit import data
+
+    where: dict[str, str] = {}
+    for table in data.tables(study):
+        if table == "copy_check":  # the double-extraction log names rows of other tables
+            continue
+        frame = data.load(study, table)
+        if "id" not in frame.columns:
+            continue
+        for row_id in frame["id"]:
+            where[row_id] = f"{where[row_id]} and {table}" if row_id in where else table
+    return where
+
+
+def _entries(study: str, arms, spec) -> list[tuple[str, str, str, tuple[str, ...] | None]]:
+    """(table, name, row id, parts or None for the defaults) for each entry of a rows spec: a
+    whitespace-separated string or a list of entries (tables found by id), or ``{table: entries}``
+    (``"*"`` for every row of the table)."""
+    from trialkit import data
+
+    if isinstance(spec, dict):
+        out = []
+        for table, entries in spec.items():
+            if isinstance(entries, str) and entries.strip() == "*":
+                entries = list(data.load(study, table)["id"])
+            out += [(table, *e[1:]) for e in _entries(study, arms, entries)]
+        return out
+    entries = spec.split() if isinstance(spec, str) else list(spec)
+    if any("{arm}" in e for e in entries) and not arms:
+        raise ValueError(f"an entry with {{arm}} needs a trial description (publish(trials.describe({study!r}), ...))")
+    expanded = [e.replace("{arm}", arm) if arm else e for e in entries for arm in (arms if "{arm}" in e else [None])]
+    where = None
+    out = []
+    for entry in expanded:
+        name, _, ref = entry.rpartition("=")
+        row_id, _, parts = ref.partition(".")
+        parts = tuple(parts.split("+")) if parts else None
+        for p in parts or ():
+            if p not in PARTS:
+                raise ValueError(f"rows entry {entry!r}: part must be one of {list(PARTS)}, got {p!r}")
+        if where is None:
+            where = _table_of(study)
+        table = where.get(row_id)
+        if table is None or " and " in table:
+            raise ValueError(f"rows entry {entry!r}: {study} has " + (f"the id {row_id!r} in {table}: give the table "
+                             "({table: entries})" if table else f"no row with id {row_id!r}"))
+        out.append((table, name, row_id, parts))
+    return out
+
+
+def publish(source=None, rows=None, *, prefix: str = "", parts=DEFAULT_PARTS, mark: str = "long", **values) -> None:
+    """Glue data rows and computed values into the page, by name: the one call a chapter's hidden cell
+    makes (with ``myst_nb.glue``; prose reads them as ``{glue:md}`name``` or ``{glue:text}`name:.2f```).
+
+    ``source``: a study (``"tower"``) or its :class:`trialkit.trials.Trial` (then ``{arm}`` in an entry
+    stands for each of its arms). ``rows``: entries, as a whitespace-separated string or a list (each
+    row found by its id among the study's tables), or ``{table: entries}`` (``"*"``: every row). An entry
+    is ``id``, ``name=id`` (glue under another name) or ``[name=]id.part[+part]`` (only those parts).
+    Each row is glued as ``prefix + name`` (its printed value) and, with ``parts`` (default value,
+    percent, interval, each only when the row has it), as ``name_pct``, ``name_ci``, ``name_n``,
+    ``name_mark``, ... (:data:`PARTS`; ``mark`` as in :func:`row_part`). A single explicit part is glued
+    under ``name`` itself when a name is given.
+
+    ``values``: ``name=value`` pairs; text is glued as Markdown, numbers as numbers (a dict can be
+    spread in: ``**labs.stopping_readings(...)``).
+    """
+    from myst_nb import glue
+
+    from trialkit.trials import Trial
+
+    study, arms = (source.study, source.arms) if isinstance(source, Trial) else (source, None)
+    if rows and study is None:
+        raise ValueError("source (a study or its trial description) must be given to publish data rows")
+    for table, name, row_id, explicit in _entries(study, arms, rows) if rows else ():
+        if explicit and name and len(explicit) == 1:
+            glue(prefix + name, _glueable(row_part(study, table, row_id, explicit[0], mark)), display=False)
+            continue
+        for p in explicit or parts:
+            v = row_part(study, table, row_id, p, mark)
+            if v is not None:
+                glue(prefix + (name or row_id) + PARTS[p], _glueable(v), display=False)
+    for name, value in values.items():
+        glue(name, _glueable(value), display=False)

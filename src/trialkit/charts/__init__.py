@@ -6,7 +6,7 @@ of the book (``basics``, ...). Figures are re-exported here, so chapters write
 
 The renderer used in the built book writes a ``<div class="trialkit-chart">`` and the chart's Vega-Lite
 specification as JSON; ``static/trialkit-charts.js`` draws it with the Vega bundle that
-``trialkit.sphinxext`` generates at build time from ``vl-convert-python``. No script comes from a CDN.
+``trialkit.tooling.sphinxext`` generates at build time from ``vl-convert-python``. No script comes from a CDN.
 """
 
 from __future__ import annotations

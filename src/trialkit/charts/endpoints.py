@@ -2,7 +2,7 @@
 with piecewise-constant hazards and the four summaries that describe them) and the Kaplan-Meier curves
 of a SYNTHETIC dataset with its median and landmark marked.
 
-Both take their numbers from :mod:`trialkit.estimands`; the charts only filter and format.
+Both take their numbers from :mod:`trialkit.chapters.estimands`; the charts only filter and format.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def estimand_explorer(grid: pd.DataFrame, times, curve_times, *, control_early=(
     """Two survival curves with piecewise-constant hazards and their median, landmark, RMST and
     average hazard ratio, for parameters the reader sets with sliders and radio buttons.
 
-    ``grid`` is :func:`trialkit.estimands.scenario_grid` with hazards per month; ``times`` the
+    ``grid`` is :func:`trialkit.chapters.estimands.scenario_grid` with hazards per month; ``times`` the
     landmark times and RMST horizons it holds (``lm*_T``, ``rmst*_T``, ``hr_T``), ``curve_times`` the
     times of its ``s0_*``/``s1_*`` curve columns. ``control_early``/``control_late`` are slider
     (min, max, step, start) in events per 100 patient-months, ``hr`` the (min, max, step) of the two

@@ -1,7 +1,7 @@
 """Figures of the chapter "Randomised trials and their biases": group-sequential efficacy boundaries
 (O'Brien-Fleming type against Pocock type) and the power of an event-driven trial.
 
-The numbers come from :mod:`trialkit.randomised` (which calls :mod:`trialkit.design`); the charts only
+The numbers come from :mod:`trialkit.chapters.randomised` (which calls :mod:`trialkit.design`); the charts only
 filter and format.
 """
 
@@ -22,7 +22,7 @@ def boundaries_explorer(grid: pd.DataFrame, looks: int = 3, first: float = 0.5) 
     number of looks, the information fraction of the first look, and which spending function to show.
     The first-look slider comes first among the controls: with one analysis it has nothing to move.
 
-    ``grid`` is :func:`trialkit.randomised.boundary_grid`. The dashed line is the unadjusted 1.96; the
+    ``grid`` is :func:`trialkit.chapters.randomised.boundary_grid`. The dashed line is the unadjusted 1.96; the
     line of text gives the overall type I error of testing every look at 1.96.
     """
     g = grid.assign(first_pct=(grid["first"] * 100).round().astype(int),
@@ -84,7 +84,7 @@ def boundaries_explorer(grid: pd.DataFrame, looks: int = 3, first: float = 0.5) 
 def power_explorer(grid: pd.DataFrame, events: int = 250, hr: float = 0.7, allocation: str = "2:1") -> alt.VConcatChart:
     """Power of the log-rank test against the number of events, for the hazard ratio and allocation
     the reader chooses, with the chosen number of events marked and the events needed for 80 % and
-    90 % power. ``grid`` is :func:`trialkit.randomised.power_grid` (two-sided alpha 0.05)."""
+    90 % power. ``grid`` is :func:`trialkit.chapters.randomised.power_grid` (two-sided alpha 0.05)."""
     g = grid.assign(power_pct=grid["power"] * 100)
     ev = sorted(g["events"].unique())
     hrs = sorted(g["hr"].unique())

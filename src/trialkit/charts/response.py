@@ -1,6 +1,6 @@
 """Figures of the chapter on response definitions: how each trial would classify one patient.
 
-The classifications are computed by :mod:`trialkit.response` over a grid of slider values; the chart
+The classifications are computed by :mod:`trialkit.chapters.response` over a grid of slider values; the chart
 only filters that grid by the sliders (Vega-Lite parameters), so it works in the static book.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from trialkit import response
+from trialkit.chapters import response
 
 # One letter per outcome code keeps the embedded grid small.
 LETTERS = {"CR": "C", "CRh": "H", "CRi": "I", "NR_marrow": "M", "NR_disease": "D", "NR_marrow_disease": "B",

@@ -15,8 +15,8 @@ _WRAP = 92
 def timeline(frame: pd.DataFrame | None = None, first_year: int | None = None, last_year: int | None = None) -> alt.LayerChart:
     """The publications in order, one row each: the enrolment period where the article gives it (bar),
     the year of publication (diamond) and the question (text). ``frame`` is
-    :func:`trialkit.overview.timeline` (the default)."""
-    from trialkit import overview
+    :func:`trialkit.chapters.overview.timeline` (the default)."""
+    from trialkit.chapters import overview
 
     frame = overview.timeline() if frame is None else frame
     starts = frame["enrol_start"].dropna()

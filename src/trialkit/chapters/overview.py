@@ -13,10 +13,10 @@ import re
 import pandas as pd
 
 from trialkit import _check, data
+from trialkit.trials import SOURCES, month_years
 
-# The population whose size per arm is "the number randomised" in the comparison the publication
-# reports, and whether the study randomised at all.
-RANDOMISED_POPULATION = {"tower": "itt", "inovate": "itt", "e1910": "mrd_neg_randomized"}
+# The population whose size per arm is "the number randomised", and whether the study randomised at all.
+RANDOMISED_POPULATION = {study: source.population for study, source in SOURCES.items()}
 # Patients outside that comparison: randomised in another stratum (E1910's MRD-positive patients under
 # the original protocol) or assigned without randomisation (after E1910's protocol amendment).
 # study -> (population in populations.csv, how the table names these patients)
@@ -27,10 +27,7 @@ OTHER_ASSIGNED = {"e1910": ("mrd_pos_assigned", "later MRD-positive patients ass
 ANALYSED_POPULATION = {"topp2021": "all_treated"}  # a pooled analysis of single-arm studies
 
 NOT_STATED = "not described in the article"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 _CITATION = re.compile(r"\.\s+(?P<journal>[A-Z][A-Za-z ]+?)\s+(?P<year>(?:19|20)\d\d);(?P<volume>\d+):(?P<pages>[\d-]+)\.?\s*$")
-_MONTH_YEAR = re.compile(r"(?:\b\d{1,2}\s+)?\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b")
 
 
 def _study(study: str) -> str:
@@ -55,6 +52,16 @@ def _items(study: str, item: str) -> list[str]:
 def _joined(study: str, item: str, default: str = NOT_STATED) -> str:
     values = _items(study, item)
     return " ".join(v if v.rstrip().endswith(".") else v + "." for v in values) if values else default
+
+
+def population_n(study: str, population: str, arm: str = "overall") -> int:
+    """Patients in ``population`` (an analysis population of ``study``'s populations table) and ``arm``."""
+    pops = data.load(_study(study), "populations")
+    hit = pops[(pops["population"] == population) & (pops["arm"] == arm)]
+    if len(hit) != 1 or hit["n"].isna().iloc[0]:
+        raise ValueError(f"data/{study}/populations.csv has no number of patients for population {population!r}, "
+                         f"arm {arm!r}")
+    return int(hit["n"].iloc[0])
 
 
 def randomised_n(study: str) -> dict[str, int] | None:
@@ -155,7 +162,7 @@ def enrolment_window(study: str) -> tuple[float, float, str] | None:
     values = _items(_study(study), "enrolment_period")
     if not values:
         return None
-    dates = [(int(y), MONTHS.index(m) + 1) for m, y in _MONTH_YEAR.findall(values[0])]
+    dates = month_years(values[0])
     if len(dates) < 2:
         return None
     start, end = min(dates), max(dates)

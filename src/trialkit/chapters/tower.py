@@ -26,7 +26,8 @@ import pandas as pd
 from scipy import optimize as _opt
 from scipy import stats as _st
 
-from trialkit import _check, data, design, ledger
+from trialkit import _check, data, design
+from trialkit.chapters import ledger
 
 STUDY = "tower"
 ARMS = ("blinatumomab", "chemotherapy")
@@ -290,3 +291,25 @@ def secondary_boundaries(fractions=None) -> pd.DataFrame:
                          "looks": kind, "z": z, "nominal_p_two_sided": nominal, "clears": bound <= nominal,
                          "min_fraction": secondary_min_fraction(bound, alpha)})
     return pd.DataFrame(rows)
+
+
+def convention_readings() -> dict:
+    """What the design page quotes about the interim boundary under both spending conventions
+    (:func:`stop_boundaries`: ``conv_one_z``/``conv_two_z`` and their two-sided nominal P at the look that
+    stopped the trial, ``conv_*_z1`` at the first look) and about key secondary endpoints tested after
+    the stop (:func:`secondary_boundaries`: the smallest information fraction at which the printed P
+    values still cross, the largest such P, and first-look boundaries at a half and a quarter of the
+    information)."""
+    conv = stop_boundaries()
+    out = {}
+    for name, key in (("one-sided", "one"), ("two-sided", "two")):
+        c = conv[conv["convention"] == name].set_index("look")
+        out.update({f"conv_{key}_z": float(c.loc[2, "z"]), f"conv_{key}_p": float(c.loc[2, "nominal_p_two_sided"]),
+                    f"conv_{key}_z1": float(c.loc[1, "z"])})
+    sec = secondary_boundaries()
+    first = sec[sec["looks"] == "first look"].drop_duplicates("fraction").set_index("fraction")
+    out.update({"sec_min_fraction": float(100 * sec["min_fraction"].iloc[0]), "sec_p_bound": float(sec["p_bound"].max()),
+                "sec_z_half": float(first.loc[0.5, "z"]), "sec_p_half": float(first.loc[0.5, "nominal_p_two_sided"]),
+                "sec_z_quarter": float(first.loc[0.25, "z"]),
+                "sec_p_quarter": float(first.loc[0.25, "nominal_p_two_sided"])})
+    return out

@@ -569,3 +569,22 @@ def endpoint_definitions(studies=None) -> pd.DataFrame:
                          "time_zero": e.get("inherit") or time_zero(definition), "definition": definition,
                          "location": "; ".join(e["locations"])})
     return pd.DataFrame(rows, columns=["study", "trial", "endpoint", "role", "time_zero", "definition", "location"])
+
+
+def scenario_readings(name: str, preset_name: str, horizon: float = 120) -> dict:
+    """The summaries a chapter quotes for the named shape of :data:`PRESETS`, named
+    ``<name>_<summary>``: the early and late hazard ratios, median difference, 24-month landmark
+    difference (points), RMST difference to 24 months, Cox and cumulative HR at 24 months, Cox HR at 12
+    and 36 months, 36-month landmark difference (points), the control median and the time at which the
+    curves change order within ``horizon`` months (``<name>_time``, left out when they never do)."""
+    p = PRESETS[_check.choice("preset_name", preset_name, tuple(PRESETS))]
+    control, experimental = preset(preset_name)
+    s = summaries(control, experimental, landmark=24, horizon=24)
+    out = {f"{name}_hr_early": p.hr_early, f"{name}_hr_late": p.hr_late,
+            f"{name}_median_d": s["median_difference"], f"{name}_lm24_d": 100 * s["landmark_difference"],
+            f"{name}_rmst24_d": s["rmst_difference"], f"{name}_hr24": s["hr_cox"], f"{name}_hrcum24": s["hr_cumulative"],
+            f"{name}_hr12": cox_limit_hr(control, experimental, 12), f"{name}_hr36": cox_limit_hr(control, experimental, 36),
+            f"{name}_lm36_d": 100 * float(experimental.landmark(36) - control.landmark(36)),
+            f"{name}_median_c": control.median()}
+    when = crossing_time(control, experimental, horizon)
+    return out if when is None else {**out, f"{name}_time": when}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from trialkit import _yamlfile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CATALOGUE_PATH = ROOT / "book" / "bias_catalogue.yml"
 BIAS_KEYS = {"key", "name", "definition", "vocabulary", "where"}
 WHERE_KEYS = {"trial", "text", "link"}

@@ -1,4 +1,4 @@
-"""Strict build of the book: ``python -m trialkit.build [--path-output DIR]``.
+"""Strict build of the book: ``python -m trialkit.tooling.build [--path-output DIR]``.
 
 Runs ``jupyter-book build <root> -W -n --keep-going`` (warnings are errors, nitpicky cross-references,
 all problems reported at once), after checking that every page in ``book/`` is listed in ``_toc.yml``.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass

@@ -43,7 +43,7 @@ def write_bundle(folder: Path) -> Path:
     if target.exists() and stamp.exists() and stamp.read_text() == version:
         return target
     bundle = vlc.javascript_bundle()
-    target.write_text(f"/* Generated at build time by trialkit.sphinxext: {version} */\n{bundle}", encoding="utf-8")
+    target.write_text(f"/* Generated at build time by trialkit.tooling.sphinxext: {version} */\n{bundle}", encoding="utf-8")
     stamp.write_text(version)
     return target
 

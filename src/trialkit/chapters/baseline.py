@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialkit import _check, data, ledger, stats
+from trialkit import _check, data, stats
+from trialkit.chapters import ledger
 
 COLUMNS = ("characteristic", "category", "summary", "experimental", "control",
            "experimental_sd", "control_sd", "std_difference")
@@ -155,3 +156,23 @@ def table1(study: str = "tower", population: str = "itt", decimals: int = 2) -> 
             "Percent recomputed": checked,
         })
     return pd.DataFrame(out)
+
+
+def balance_readings(frame: pd.DataFrame, characteristic: str | None = None, category: str | None = None) -> dict:
+    """What a chapter quotes about :func:`balance`: lines with a standardised difference (``n_lines``),
+    those below 0.1 in absolute value (``n_below``), the largest |d| (``max_d``) and its line in words
+    (``max_d_line``); with ``characteristic`` (and ``category``), that line's percents per arm
+    (``line_experimental``, ``line_control``)."""
+    worst = frame.loc[frame["std_difference"].abs().idxmax()]
+    out = {"n_lines": int(frame["std_difference"].notna().sum()),
+           "n_below": int((frame["std_difference"].abs() < 0.1).sum()),
+           "max_d": float(frame["std_difference"].abs().max()),
+           "max_d_line": f"{worst['characteristic'].lower()}, {worst['category'].lower()}"}
+    if characteristic is not None:
+        hit = frame[(frame["characteristic"] == characteristic) & (frame["category"] == (category or ""))]
+        if len(hit) != 1:
+            raise ValueError(f"characteristic {characteristic!r} with category {category!r} must name one line of "
+                             f"the balance table, found {len(hit)}")
+        out.update({"line_experimental": float(100 * hit["experimental"].iloc[0]),
+                    "line_control": float(100 * hit["control"].iloc[0])})
+    return out

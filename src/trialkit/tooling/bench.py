@@ -1,4 +1,4 @@
-"""Benchmark: ``python -m trialkit.bench`` (or ``make bench``).
+"""Benchmark: ``python -m trialkit.tooling.bench`` (or ``make bench``).
 
 Measures, on this machine:
 
@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from trialkit import browser as tkbrowser
-from trialkit.build import ROOT, build, toc_files
+from trialkit.tooling import browser as tkbrowser
+from trialkit.tooling.build import ROOT, build, toc_files
 
 BUDGETS = {"cached_rebuild_s": 30, "page_bytes": 1_500_000, "charts_ms": 2000, "redraw_ms": 100}
 
