@@ -1301,3 +1301,16 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def anchor_readings(name: str, prefix: str) -> dict:
+    """The synthetic values of dataset ``name`` at its published medians and hazard ratio, as a chapter
+    quotes them: ``<prefix>_median_<arm>`` (months) for each arm and ``<prefix>_hr`` (Cox, experimental
+    versus control), from :func:`scorecard`."""
+    card = scorecard(name)
+    out = {f"{prefix}_median_{r.arm}": float(r.synthetic) for r in card[card["anchor"] == "median"].itertuples()}
+    hr = card[card["anchor"] == "hazard_ratio"]
+    if len(hr) != 1:
+        raise ValueError(f"name {name!r}: expected one hazard-ratio anchor in its scorecard, found {len(hr)}")
+    out[f"{prefix}_hr"] = float(hr["synthetic"].iloc[0])
+    return out

@@ -313,3 +313,17 @@ def convention_readings() -> dict:
                 "sec_z_quarter": float(first.loc[0.25, "z"]),
                 "sec_p_quarter": float(first.loc[0.25, "nominal_p_two_sided"])})
     return out
+
+
+def boundaries_table() -> pd.DataFrame:
+    """:func:`stop_boundaries` as the design page shows it: shares and P values as text, one row per
+    convention and look."""
+    conv = stop_boundaries()
+    both = conv.assign(fraction=[f"{100 * f:.1f} %" for f in conv["fraction"]], z=[f"{z:.3f}" for z in conv["z"]],
+                       nominal_p_two_sided=[f"{p:.4f}" for p in conv["nominal_p_two_sided"]],
+                       alpha_spent_two_sided=[f"{a:.4f}" for a in conv["alpha_spent_two_sided"]],
+                       crossed=["yes" if c else "no" for c in conv["crossed"]])
+    both = both[["convention", "look", "fraction", "alpha_spent_two_sided", "z", "nominal_p_two_sided", "published_p", "crossed"]]
+    both.columns = ["Spending convention", "Look", "Share of planned deaths", "Two-sided alpha spent so far",
+                    "Boundary (z)", "Two-sided P needed", "Published P (overall survival)", "Crossed"]
+    return both
