@@ -305,10 +305,10 @@ def scenario(set_name: str, code: str) -> dict:
         s["q6"] = {"evidence": "TOWER (quoted in the notebook)"}
         g = _r(set_name, code, "q7")
         control = round(float(g.uniform(3.0, 11.5)), 1)
-        s["q7"] = {"control_median": control, "new_median": round(control + float(g.uniform(1.0, 4.5)), 1),
+        s["q7"] = {"control_median": control, "new_median": round(control + float(g.uniform(1.0, 4.5)), 2),
                    "hr": round(float(g.uniform(0.55, 0.80)), 2)}
         s["q7"]["hr_low"] = round(s["q7"]["hr"] * float(g.uniform(0.72, 0.85)), 2)
-        s["q7"]["hr_high"] = round(s["q7"]["hr"] / float(g.uniform(0.72, 0.85)), 2)
+        s["q7"]["hr_high"] = round(min(s["q7"]["hr"] / float(g.uniform(0.72, 0.85)), 0.98), 2)
         s["q7"]["qol_improved"] = bool(g.integers(0, 2))
     return s
 
