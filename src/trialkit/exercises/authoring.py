@@ -9,8 +9,9 @@ metadata. Only the keys that matter are written in the source; the rest are fill
   cannot be edited) or ``{grade_id: q8_answer, solution: true, grade: true, points: 4}`` (a free-text
   answer graded by hand).
 
-:func:`source_notebook` converts and validates a set (every test has a visible and a hidden part, every
-answer is followed by its test, ids are unique ...); :func:`release` runs ``nbgrader generate_assignment``
+:func:`source_notebook` converts and validates a set (every question of
+:mod:`trialkit.exercises.problems` has an answer cell and a locked check cell, free-text points match,
+ids are unique, no hidden tests: answers are judged by the grader, outside the notebook ...); :func:`release` runs ``nbgrader generate_assignment``
 in a scratch course and writes the student version to ``exercises/release/<set>/<set>.ipynb``. The
 output is deterministic: cell ids are derived from the grade ids and positions, and the notebook is
 written with sorted keys, so releasing twice gives identical files.
@@ -93,15 +94,6 @@ def _full_metadata(meta: dict, where: str) -> dict:
     if out["grade"] and not out["solution"]:
         out["locked"] = True  # tests are always locked
     return out
-
-
-def _split_hidden(source: str, where: str) -> tuple[str, str]:
-    """(visible part, hidden part) of a test cell."""
-    if source.count(BEGIN_HIDDEN) != 1 or source.count(END_HIDDEN) != 1:
-        raise AuthoringError(f"{where}: a test cell needs exactly one {BEGIN_HIDDEN!r} ... {END_HIDDEN!r} block")
-    before, rest = source.split(BEGIN_HIDDEN, 1)
-    hidden, after = rest.split(END_HIDDEN, 1)
-    return before + after, hidden
 
 
 def source_notebook(name: str, source_dir: Path | str = SOURCE_DIR) -> NotebookNode:
