@@ -187,7 +187,21 @@ def _kill_uid(uid: int) -> None:
         psutil.wait_procs(procs, timeout=1)
 
 
-def _preexec(how: str, *, memory_mb: int, cpu_seconds: int, cgroup: Path | None, uid: int | None):
+def _nproc_limit(cgroup: Path | None, uid: int | None) -> int | None:
+    """RLIMIT_NPROC for the sandbox: 128 processes for a dedicated uid; for the grader's own uid (counted
+    over all its processes) what it already runs plus 128; none when a pids cgroup caps the sandbox."""
+    import psutil
+
+    if uid is not None:
+        return 128
+    if cgroup is not None:
+        return None
+    me = os.getuid()
+    return 128 + sum(1 for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == me)
+
+
+def _preexec(how: str, *, memory_mb: int, cpu_seconds: int, cgroup: Path | None, uid: int | None,
+             nproc: int | None = None):
     def apply():
         import resource
 
@@ -197,7 +211,9 @@ def _preexec(how: str, *, memory_mb: int, cpu_seconds: int, cgroup: Path | None,
             libc = ctypes.CDLL(None, use_errno=True)
             libc.unshare(0x40000000)  # CLONE_NEWNET: no network (best effort)
         limits = [(resource.RLIMIT_AS, memory_mb * 1024 * 1024), (resource.RLIMIT_CPU, cpu_seconds),
-                  (resource.RLIMIT_FSIZE, 64 * 1024 * 1024), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_NPROC, 128)]
+                  (resource.RLIMIT_FSIZE, 64 * 1024 * 1024), (resource.RLIMIT_CORE, 0)]
+        if nproc is not None:
+            limits.append((resource.RLIMIT_NPROC, nproc))
         for res, value in limits:
             resource.setrlimit(res, (value, value))
         if how == "setuid":
@@ -310,7 +326,8 @@ def run(cells: list[str], names: list[str], *, code: str, cell_timeout: float = 
             cwd = tmp
         while True:
             job = {"cells": cells, "skip": sorted(skip), "names": names, "cell_output": cell_output}
-            pre = _preexec(how, memory_mb=memory_mb, cpu_seconds=int(timeout) + 5, cgroup=cg, uid=uid)
+            pre = _preexec(how, memory_mb=memory_mb, cpu_seconds=int(timeout) + 5, cgroup=cg, uid=uid,
+                           nproc=_nproc_limit(cg, uid))
             seen, why, current = _once(cmd, job, env=env, cwd=cwd, preexec=pre, cell_timeout=cell_timeout,
                                        deadline=deadline, cap=output_bytes)
             if cg is not None:
