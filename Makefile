@@ -7,7 +7,7 @@ BUILD ?= _build
 
 help:
 	@echo "make book   - set up .venv and build the book strictly into $(BUILD)/html"
-	@echo "make test   - set up .venv (and Debian chromium) and run every test"
+	@echo "make test   - set up .venv (and Debian chromium, bubblewrap) and run every test"
 	@echo "make bench  - build and page timings, written to bench/results.md"
 	@echo "make lab    - open the chapters in JupyterLab"
 
@@ -20,13 +20,13 @@ book: setup
 SEEDS ?= ../shared/seeds
 
 test: setup
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-deps.sh
 	@if [ -d "$(SEEDS)" ]; then $(VENV)/python -m trialkit.data check-quotes "$(SEEDS)"; \
 	  else echo "quotes: no source texts at $(SEEDS); skipping the quote check (set SEEDS=DIR)"; fi
 	@$(VENV)/python -m pytest
 
 bench: setup
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-deps.sh
 	@$(VENV)/python -m trialkit.tooling.bench
 
 lab: setup

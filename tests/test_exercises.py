@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import shutil
 import subprocess
 import sys
 
@@ -18,16 +17,59 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from trialkit.exercises import authoring, check, grading, overview
+from trialkit.exercises import authoring, grading, overview, problems, student, variants
 
 SETS = ["foundations", "tower"]
+SALT = b"s" * 32
 
 
 def committed(name: str) -> nbformat.NotebookNode:
     return nbformat.read(authoring.RELEASE_DIR / name / f"{name}.ipynb", as_version=4)
 
 
-# --- the checks -------------------------------------------------------------------------------------
+# --- variants ---------------------------------------------------------------------------------------
+
+
+def test_variant_codes_depend_on_salt_set_and_student_and_catch_typos():
+    a = variants.variant_code(SALT, "tower", "ana")
+    assert variants.valid_code(a) and variants.normalise_code(variants.pretty(a).lower()) == a
+    assert len({a, variants.variant_code(SALT, "tower", "li"), variants.variant_code(SALT, "foundations", "ana"),
+                variants.variant_code(b"t" * 32, "tower", "ana")}) == 4
+    typo = ("B" if a[3] != "B" else "C").join([a[:3], a[4:]])
+    with pytest.raises(ValueError, match="typing mistake"):
+        variants.normalise_code(typo)
+    with pytest.raises(ValueError, match="12 letters"):
+        variants.normalise_code("hello")
+    with pytest.raises(ValueError, match="salt must be at least 16 bytes"):
+        variants.variant_code(b"short", "tower", "ana")
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_two_students_have_different_expected_answers_for_every_numeric_question(name):
+    """For any two of 12 students, every question with a numeric part has a different answer vector, and
+    most real-valued parts differ too (counts are whole numbers, so a single part may coincide)."""
+    students = [f"student{i}" for i in range(12)]
+    exp = {s: problems.expected(name, variants.variant_code(SALT, name, s)) for s in students}
+    parts = problems.parts(name)
+    for i, s1 in enumerate(students):
+        for s2 in students[i + 1:]:
+            for q in problems.questions(name):
+                nums = [p.name for p in q.parts if p.kind != "choice"]
+                if nums:
+                    assert [exp[s1][p].value for p in nums] != [exp[s2][p].value for p in nums], (q.qid, s1, s2)
+                same = [p for p in nums if parts[p].kind == "number" and exp[s1][p].value == exp[s2][p].value]
+                assert len(same) <= 1, (q.qid, s1, s2, same)
+
+
+def test_scenarios_are_deterministic_and_plain():
+    code = variants.variant_code(SALT, "foundations", "ana")
+    assert problems.scenario("foundations", code) == problems.scenario("foundations", code)
+    json.dumps(problems.scenario("tower", variants.variant_code(SALT, "tower", "ana")))
+    f1, f2 = problems.survival_frame("foundations", code), problems.survival_frame("foundations", code)
+    assert f1.equals(f2) and set(f1["arm"]) == {"new", "standard"}
+
+
+# --- judging ---------------------------------------------------------------------------------------
 
 
 class AlwaysEqual:
@@ -47,80 +89,63 @@ class EqFloat(float):
     __hash__ = float.__hash__
 
 
-class EqStr(str):
-    def __eq__(self, other):
-        return True
-
-    def strip(self, *a):
-        return "a"
-
-    __hash__ = str.__hash__
-
-
-@pytest.mark.parametrize("value", [0.5, 1, np.float64(0.5), np.int64(1), np.float32(0.25)])
-def test_number_accepts_plain_numbers(value):
-    assert check.proportion("x", value) == float(value)
+def test_encode_keeps_only_plain_types():
+    assert problems.encode(0.5) == {"t": "num", "v": 0.5}
+    assert problems.encode(np.int64(3)) == {"t": "num", "v": 3.0}
+    assert problems.encode(True) == {"t": "bool"} and problems.encode(None) == {"t": "none"}
+    assert problems.encode(float("nan")) == {"t": "nonfinite"}
+    assert problems.encode(" Low ") == {"t": "str", "v": " Low "}
+    for hostile in (AlwaysEqual(), EqFloat(0.5), np.array(0.5), [0.5]):
+        assert problems.encode(hostile)["t"] == "other"
 
 
-@pytest.mark.parametrize("value,message", [
-    (None, "x is still None"),
-    (True, "not True/False"),
-    ("0.5", "without quotes"),
-    ([0.5], "collection"),
-    (np.array(0.5), "collection"),
-    (AlwaysEqual(), "an object of type AlwaysEqual"),
-    (EqFloat(0.5), "an object of type EqFloat"),
-    (float("nan"), "finite"),
-    (33.6, "not a percent"),
-])
-def test_number_rejects_everything_else_with_a_clear_message(value, message):
-    with pytest.raises(check.AnswerError, match=re.escape(message)):
-        check.proportion("x", value)
+def test_judge_gives_partial_credit_hints_and_never_raises():
+    code = variants.variant_code(SALT, "foundations", "ana")
+    exp = problems.expected("foundations", code)
+    enc = {k: problems.encode(e.value if e.value is not None else (e.accepted or ("low",))[0]) for k, e in exp.items()}
+    q7 = {k: v for k, v in enc.items() if k.startswith("q7")}
+    level, _ = problems._consistent_level(exp["q7_d1"], q7)
+    enc["q7_d1"] = problems.encode(level)
+    full = problems.judge("foundations", code, enc, exp=exp)
+    assert sum(v.points for v in full) == problems.max_points("foundations")[0]
+    wrong = dict(enc, q1_low=problems.encode(100 * exp["q1_low"].value), q2_diff=problems.encode(-exp["q2_diff"].value),
+                 q3_patients=problems.encode(exp["q3_patients"].value - 1), q5_hr=problems.encode(1 / exp["q5_hr"].value),
+                 q5_meaning=problems.encode("c"), q6_power=problems.encode(exp["q6_power"].hints[0][0]))
+    by = {v.part: v for v in problems.judge("foundations", code, wrong, exp=exp)}
+    assert "percent" in by["q1_low"].message and by["q1_high"].correct
+    assert "inverted" in by["q2_diff"].message and by["q2_low"].correct
+    assert "rounded up" in by["q3_patients"].message and "inverted" in by["q5_hr"].message
+    assert "medians" in by["q5_meaning"].message and "sidedness" in by["q6_power"].message
+    hostile = {"q1_low": {"t": "num", "v": "0.5"}, "q1_high": [1], "q2_diff": {"t": "other", "type": "X"}, "q3_nnt": None}
+    verdicts = problems.judge("foundations", code, hostile, exp=exp)
+    assert sum(v.points for v in verdicts) == 0
+    assert sum(v.points for v in problems.judge("foundations", code, "not a dict", exp=exp)) == 0
 
 
-def test_hidden_close_uses_the_tolerance_and_never_reveals_the_answer():
-    check.close("x", 0.721, 0.72070, abs_tol=0.0006)  # rounded to 3 decimals: accepted
-    check.close("x", 72, 72.0, abs_tol=0)
-    with pytest.raises(check.AnswerError) as err:
-        check.close("x", 0.722, 0.72070, abs_tol=0.0006)
-    assert str(err.value) == "x is not correct." and "0.72" not in str(err.value)
-    for hostile in (AlwaysEqual(), EqFloat(0.7207)):
-        with pytest.raises(check.AnswerError):
-            check.close("x", hostile, 0.72070, abs_tol=0.0006)
+def test_rob2_judgment_is_graded_for_consistency_with_the_students_own_answers():
+    code = variants.variant_code(SALT, "tower", "ana")
+    exp = problems.expected("tower", code)
+    mine = {"q5_21": "y", "q5_22": "y", "q5_23": "n", "q5_24": "na", "q5_25": "na", "q5_26": "y"}
+    enc = {k: problems.encode(v) for k, v in mine.items()}
+    level, why = problems._consistent_level(exp["q5_d2"], enc)
+    assert level == "low" and "your signalling answers" in why
+    enc["q5_d2"] = problems.encode("low")
+    by = {v.part: v for v in problems.judge("tower", code, enc, exp=exp)}
+    assert by["q5_d2"].correct and not by["q5_23"].correct and by["q5_21"].correct
 
 
-def test_choices_are_normalised_and_type_strict():
-    assert check.choice("x", "  Some   Concerns ", ["low", "some concerns", "high"]) == "some concerns"
-    check.same_choice("x", " HIGH", "high", ["low", "some concerns", "high"])
-    check.one_of("x", "py", ["y", "py"], ["y", "py", "pn", "n", "ni"])
-    with pytest.raises(check.AnswerError, match="is not correct"):
-        check.same_choice("x", "low", "high", ["low", "some concerns", "high"])
-    with pytest.raises(check.AnswerError, match="must be one of"):
-        check.choice("x", "medium", ["low", "some concerns", "high"])
-    for hostile in (EqStr("b"), AlwaysEqual(), 1):
-        with pytest.raises(check.AnswerError, match="must be a string"):
-            check.same_choice("x", hostile, "a", ["a", "b"])
-
-
-def test_whole_percent_and_ordered():
-    assert check.whole("n", 310.0) == 310
-    with pytest.raises(check.AnswerError, match="round it"):
-        check.whole("n", 309.5)
-    with pytest.raises(check.AnswerError, match="looks like a proportion"):
-        check.percent("d", 0.179, low=-100, high=100)
-    check.ordered(("lo", 9.6), ("d", 17.9), ("hi", 26.2))
-    with pytest.raises(check.AnswerError, match="lo must be smaller than d"):
-        check.ordered(("lo", 18.0), ("d", 17.9))
-
-
-def test_checks_survive_rebinding_of_math_and_builtins(monkeypatch):
-    import builtins
-    import math
-
-    monkeypatch.setattr(math, "isclose", lambda *a, **k: True)
-    monkeypatch.setattr(builtins, "float", lambda *a: 0.7207)
-    with pytest.raises(check.AnswerError, match="not correct"):
-        check.close("x", 0.1, 0.7207, abs_tol=0.0006)
+def test_the_formative_check_reports_per_part_for_the_students_variant(capsys):
+    code = variants.variant_code(SALT, "tower", "ana")
+    student.start("tower", code)
+    q = problems.scenario("tower", code)["q1"]
+    rd = __import__("trialkit.stats", fromlist=["stats"]).risk_difference(
+        q["cr_new"], q["randomised_new"], q["cr_control"], q["randomised_control"])
+    ns = {"q1_diff": 100 * rd.estimate, "q1_low": rd.low, "q1_high": 100 * rd.high}
+    assert student.check("q1", ns) == 2
+    out = capsys.readouterr().out
+    assert "q1_low" in out and "proportion" in out and "2 of 3 points" in out
+    with pytest.raises(ValueError, match="variant code"):
+        student.start("tower", "PASTE-YOUR-CODE-HERE")
 
 
 # --- the sources ----------------------------------------------------------------------------------
@@ -135,39 +160,45 @@ def test_each_set_has_six_to_ten_questions_and_fits_45_to_90_minutes():
         assert row.auto_points > 0 and row.manual_points > 0, row
 
 
-def test_each_set_has_one_manually_graded_answer_and_a_rubric_outside_the_release():
+def test_free_text_answers_are_graded_by_hand_and_no_rubric_or_model_answer_is_in_the_repository():
     for name in SETS:
         nb = authoring.source_notebook(name)
-        assert len(authoring.manual_cells(nb)) == 1
-        rubric = authoring.SOURCE_DIR / name / "rubric.md"
-        assert rubric.exists() and authoring.manual_cells(nb)[0] in rubric.read_text()
+        assert authoring.manual_cells(nb) == [m.item for m in problems.manual(name)]
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") in authoring.manual_cells(nb):
+                assert cell.source.strip() == grading.STUB  # the model answer stays with the instructor
+        assert not list((authoring.SOURCE_DIR / name).glob("rubric*"))
         assert sorted(p.name for p in (authoring.RELEASE_DIR / name).iterdir()) == [f"{name}.ipynb"]
 
 
-def test_every_test_cell_has_visible_and_hidden_checks():
+def test_every_question_has_an_answer_cell_and_a_formative_check_cell():
     for name in SETS:
-        for cell in authoring.source_notebook(name).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution"):
-                visible, hidden = authoring._split_hidden(cell.source, name)
-                assert "check." in visible and ("check.close" in hidden or "check.same_choice" in hidden
-                                                or "check.one_of" in hidden)
+        nb = authoring.source_notebook(name)
+        ids = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+        for q in problems.questions(name):
+            assert ids[f"{q.qid}_answer"].metadata["nbgrader"]["solution"]
+            assert ids[f"{q.qid}_check"].source.strip() == f'student.check("{q.qid}")'
+            assert ids[f"{q.qid}_check"].metadata["nbgrader"]["locked"]
+        assert 'student.start("' in ids["setup"].source
 
 
 def test_data_are_read_from_trialkit_data_not_typed():
-    """No number printed in the publication is typed into a set: prompts and solutions name data rows."""
+    """No number is typed into a solution: solutions read the variant's scenario (V.q1 ...), worked
+    examples name the data rows of the published trial."""
     for name in SETS:
         text = (authoring.SOURCE_DIR / name / f"{name}.md").read_text()
         for typed in ("271", "134", "109", "267", "349.4", "641.9", "0.71", "330", "7.7", "4.0)"):
             solutions = "\n".join(re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", text, re.S))
             assert typed not in solutions, (name, typed)
-        assert 'data.row("' in text
+        assert "V.q" in solutions and ("data.row(" in text or "`inovate`" in text)
 
 
 @pytest.mark.parametrize("edit,message", [
-    (lambda s: s.replace("### BEGIN HIDDEN TESTS", "", 1), "exactly one"),
-    (lambda s: s.replace("  grade_id: q1_test", "  grade_id: q1_answer"), "already used"),
-    (lambda s: s.replace("  points: 2\n", "  points: 0\n", 1), "points > 0"),
+    (lambda s: s.replace("student.check(\"q1\")", "student.check(\"q1\")\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS", 1),
+     "hidden tests are gone"),
+    (lambda s: s.replace("  grade_id: q1_check", "  grade_id: q1_answer"), "already used"),
+    (lambda s: s.replace('"points": 4}', '"points": 3}', 1), "problems.MANUAL says"),
+    (lambda s: s.replace("  grade_id: q2_check\n", "  grade_id: q2_other\n", 1), "needs a cell q2_check"),
     (lambda s: s.replace("trialkit:\n", "other:\n", 1), "trialkit: {title"),
     (lambda s: s.replace("  grade_id: q1_answer\n  solution: true\n", "  grade_id: q1_answer\n  locked: true\n"),
      "solution markers in a cell that is not an answer"),
@@ -200,43 +231,23 @@ def test_committed_release_is_up_to_date_and_deterministic():
     assert "release is up to date" in cli.stdout
 
 
-def _expected_literals(name: str) -> list[float]:
-    nb = authoring.source_notebook(name)
-    found = []
-    for cell in nb.cells:
-        _, hidden = (authoring._split_hidden(cell.source, name) if authoring.BEGIN_HIDDEN in cell.source else ("", ""))
-        found += [float(x) for x in re.findall(r"check\.close\(\"\w+\", \w+, ([-0-9.]+),", hidden)]
-    return found
-
-
 @pytest.mark.parametrize("name", SETS)
-def test_release_contains_no_solution_no_hidden_test_and_no_answer(name):
+def test_release_contains_no_solution_and_no_judgment_handed_to_the_student(name):
     text = (authoring.RELEASE_DIR / name / f"{name}.ipynb").read_text()
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "same_choice",
-                   "one_of(", "check.close"):
-        assert marker not in text
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "EVIDENCE_D1",
+                   "course's answers", "judge_domain(\"D"):
+        assert marker not in text, marker
     sources = "\n".join(c.source for c in committed(name).cells)
     secrets = authoring.hidden_lines(authoring.source_notebook(name))
-    assert len(secrets) > 20
+    assert len(secrets) > 10
     for line in secrets:
         assert line not in sources, line
-    literals = _expected_literals(name)
-    assert len(literals) >= 8
-    for x in literals:
-        if x == int(x):
-            continue  # whole numbers (grades, counts) appear in any text
-        for shown in {repr(x), f"{x:.3f}", f"{x:.4f}"}:
-            assert shown not in text, (name, shown)
-    model = [c for c in authoring.source_notebook(name).cells if c.metadata.get("nbgrader", {}).get("solution")
-             and c.cell_type == "markdown"][0].source
-    assert model[:60] not in text
-    # every answer cell is a stub and every test cell is locked
     for cell in committed(name).cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
-            assert "NotImplementedError" in cell.source or cell.source == "YOUR ANSWER HERE"
-        if meta.get("grade") and not meta.get("solution"):
-            assert meta["locked"] and cell.metadata["editable"] is False and cell.metadata["deletable"] is False
+            assert "NotImplementedError" in cell.source or cell.source == grading.STUB
+        if meta.get("locked"):
+            assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
 
 
 def test_nbgrader_copies_only_notebooks_into_a_release(tmp_path):
@@ -244,7 +255,7 @@ def test_nbgrader_copies_only_notebooks_into_a_release(tmp_path):
     folder = tmp_path / "source" / "foundations"
     folder.mkdir(parents=True)
     for extra in ("foundations.md", "rubric.md", "notes.py", "answers.txt", "key.json"):
-        shutil.copyfile(authoring.SOURCE_DIR / "foundations" / "rubric.md", folder / extra)
+        (folder / extra).write_text("instructor-only text")
     authoring.generate(tmp_path, "foundations")
     assert sorted(p.name for p in (tmp_path / "release" / "foundations").iterdir()) == ["foundations.ipynb"]
 
@@ -256,31 +267,26 @@ def _by_id(nb, gid):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
 
 
-def test_sanitise_resets_metadata_drops_unknown_cells_and_restores_missing_tests():
+def test_prepare_runs_the_released_setup_and_the_students_cells_only():
     released = committed("foundations")
-    nb = copy.deepcopy(released)
-    _by_id(nb, "q1_test").metadata["nbgrader"]["points"] = 100
-    _by_id(nb, "q2_test").metadata["nbgrader"].update(solution=True, locked=False, grade=False)
-    fake = nbformat.v4.new_code_cell("pass")
-    fake.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus", "points": 1000, "solution": False,
-                                 "locked": False, "schema_version": 3}
-    nb.cells.append(fake)
-    nb.cells.append(copy.deepcopy(_by_id(nb, "q1_test")))
-    weird = nbformat.v4.new_code_cell("pass")
-    weird.metadata["nbgrader"] = "not a dict"
-    nb.cells.append(weird)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}) == "not a dict"
-                or c.metadata.get("nbgrader", {}).get("grade_id") not in ("q3_test", "q4_test")]
-    clean, notes = grading.sanitise(nb, released)
-    ids = [c.metadata["nbgrader"]["grade_id"] for c in clean.cells if "nbgrader" in c.metadata]
-    assert ids == [c.metadata["nbgrader"]["grade_id"] for c in released.cells if "nbgrader" in c.metadata]
-    assert _by_id(clean, "q1_test").metadata["nbgrader"]["points"] == 2
-    assert _by_id(clean, "q2_test").metadata["nbgrader"] == _by_id(released, "q2_test").metadata["nbgrader"]
-    assert _by_id(clean, "q3_test").source == _by_id(released, "q3_test").source
-    assert ids.index("q4_test") == ids.index("q4_answer") + 1
-    assert any("put back the missing cell q3_test" in n for n in notes)
-    assert any("duplicate of q1_test" in n for n in notes) and any("unknown cell" in n for n in notes)
-    assert len({c.id for c in clean.cells}) == len(clean.cells)
+    nb = authoring.completed("foundations", released, code="X")
+    _by_id(nb, "setup").source = "import trialkit.exercises.problems as P\nP.judge = None"
+    _by_id(nb, "q1_check").source = "print('checks passed')"
+    nb.cells.append(nbformat.v4.new_code_cell("extra = 1"))
+    prep = grading.prepare(nb, released, "foundations")
+    assert prep.cells[1] == _by_id(released, "setup").source and "P.judge" not in "".join(prep.cells)
+    assert "checks passed" not in "".join(prep.cells) and "student.check(" not in "".join(prep.cells[2:])
+    assert prep.cells[-1] == "extra = 1" and prep.typed_code == "X"
+    assert any("locked cell(s) were edited" in n for n in prep.notes)
+    assert prep.manual["q8_answer"].startswith("My answer")
+    bare = nbformat.v4.new_notebook(cells=[
+        (nbformat.v4.new_code_cell if c.cell_type == "code" else nbformat.v4.new_markdown_cell)(c.source)
+        for c in authoring.completed("foundations", released).cells])
+    prep2 = grading.prepare(bare, released, "foundations")
+    assert any("no nbgrader metadata" in n for n in prep2.notes)
+    assert prep2.manual == {k: v for k, v in grading.prepare(authoring.completed("foundations", released), released,
+                                                             "foundations").manual.items()}
+    assert len(prep2.cells) == len([c for c in prep.cells if c != "extra = 1"])
 
 
 def test_read_submission_reports_broken_files_by_name(tmp_path):
@@ -300,15 +306,6 @@ def test_read_submission_reports_broken_files_by_name(tmp_path):
 def test_course_folder_inside_the_repository_is_refused():
     with pytest.raises(grading.GradingError, match="outside the repository"):
         grading.Course(authoring.ROOT / "exercises" / "course")
-
-
-def test_suspicious_code_is_flagged_for_review():
-    released = committed("foundations")
-    nb = copy.deepcopy(released)
-    _by_id(nb, "q1_answer").source = "import sqlite3\ncheck.close = lambda *a, **k: None\nget_ipython().input_transformers_cleanup.append(f)"
-    flags = grading.suspicious(nb, released)
-    assert {"sqlite", "check.close", "get_ipython", "input_transformers"} <= set(flags)
-    assert grading.suspicious(authoring.completed("foundations", released), released) == []
 
 
 # --- a student in a kernel --------------------------------------------------------------------------------
@@ -332,35 +329,20 @@ def _text(cell) -> str:
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_a_student_who_answers_everything_sees_every_check_pass(name, tmp_path):
-    nb = _run(authoring.completed(name, committed(name)), tmp_path)
-    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-    assert len(tests) >= 6
+def test_a_student_who_answers_everything_sees_every_check_right(name, tmp_path):
+    code = variants.pretty(variants.variant_code(SALT, name, "ana"))
+    nb = _run(authoring.completed(name, committed(name), code=code), tmp_path)
+    checks = [c for c in nb.cells if (c.metadata.get("nbgrader", {}).get("grade_id") or "").endswith("_check")]
+    assert len(checks) == len(problems.questions(name))
     for cell in nb.cells:
         assert not any(o.output_type == "error" for o in cell.get("outputs", [])), _text(cell)
-    for cell in tests:
-        assert "Checks passed" in _text(cell)
+    for cell, q in zip(checks, problems.questions(name)):
+        assert f"{q.points:g} of {q.points:g} points" in _text(cell) and "not yet" not in _text(cell)
 
 
-def test_a_student_gets_clear_messages_that_never_give_the_answer(tmp_path):
-    released = committed("foundations")
-    nb = authoring.completed("foundations", released)
-    _by_id(nb, "q1_answer").source = "q1_low, q1_high = 72.07, 87.66"            # percent, not proportion
-    _by_id(nb, "q2_answer").source = "q2_diff, q2_low, q2_high = 0.514, 0.384, 0.643"  # proportion, not percent
-    _by_id(nb, "q5_answer").source = "q5_hr, q5_meaning = '0.76', 'e'"
-    _by_id(nb, "q7_answer").source = "q7_d1, q7_d2 = 'medium', None"
-    nb = _run(nb, tmp_path)
-    messages = {gid: _text(_by_id(nb, gid)) for gid in ("q1_test", "q2_test", "q5_test", "q7_test")}
-    assert "AnswerError: q1_low must be a proportion" in messages["q1_test"]
-    assert "looks like a proportion" in messages["q2_test"]
-    assert "q5_hr must be a hazard ratio" in messages["q5_test"] and "without quotes" in messages["q5_test"]
-    assert "q7_d1 must be one of 'low', 'some concerns', 'high'" in messages["q7_test"]
-    for gid, text in messages.items():
-        for secret in ("0.7207", "51.37", "0.7255", "'high'" if gid != "q7_test" else "0.8191"):
-            assert secret not in text, (gid, secret)
-    untouched = _run(copy.deepcopy(released), tmp_path)
-    assert "NotImplementedError" in _text(_by_id(untouched, "q1_answer"))
-    assert "NameError" in _text(_by_id(untouched, "q1_test"))
+def test_a_student_without_a_code_is_told_what_to_do(tmp_path):
+    untouched = _run(copy.deepcopy(committed("foundations")), tmp_path)
+    assert "variant code your instructor sent you" in _text(_by_id(untouched, "setup"))
 
 
 def test_km_figure_is_labelled_synthetic_and_renders_as_vega_lite():
@@ -373,6 +355,7 @@ def test_km_figure_is_labelled_synthetic_and_renders_as_vega_lite():
     arms = {v["Arm"] for v in spec["layer"][0]["data"]["values"]}
     assert arms == {"Inotuzumab", "standard"}
     json.dumps(spec)  # plain JSON, as JupyterLab needs
+    assert spec["width"] == "container"
     with pytest.raises(ValueError, match="name must be one of"):
         figures.km_chart("nope", title="x")
     with pytest.raises(ValueError, match="step must be"):

@@ -1,7 +1,11 @@
-"""Grading with nbgrader: one folder of real, wrong and hostile submissions is graded once (module
-fixture) and every test reads the outcome: scores, statuses, the gradebook and the graded notebooks.
+"""Grading: one folder of honest, wrong and hostile submissions is graded once, in parallel, in the
+sandbox (module fixture); every test reads the outcome (scores, statuses, notes, the gradebook, the
+feedback pages). Expected scores are computed from the questions' points, never copied from output.
 
-The per-cell timeout is lowered for the tests (the whole-submission limit is tested separately)."""
+Attacks: mocking or rebinding the checks; reading the answer key, the salt or the gradebook from disk
+or the package; editing the package; detached (double-forked) processes writing to the gradebook;
+Python and C-level endless loops; a 60 MB single line of output; lost cell metadata; objects equal to
+everything; a copied classmate's answers and code; killing the process; a fork bomb; the network."""
 
 from __future__ import annotations
 
@@ -17,14 +21,17 @@ import nbformat
 import psutil
 import pytest
 
-from trialkit.exercises import authoring, grading
+from trialkit.exercises import authoring, grading, problems, sandbox, variants
 
-CELL_TIMEOUT = 10
-POINTS = authoring.points(authoring.source_notebook("foundations"))
-AUTO_MAX = sum(v for k, v in POINTS.items() if k != "q8_answer")
+CELL_TIMEOUT = 8
+SET = "foundations"
+AUTO, MANUAL = problems.max_points(SET)
+QPTS = {q.qid: q.points for q in problems.questions(SET)}
+PPTS = {p.name: p.points for p in problems.parts(SET).values()}
+MARK = "trialkit-hostile-marker"
 
 
-def committed(name):
+def released(name=SET):
     return nbformat.read(authoring.RELEASE_DIR / name / f"{name}.ipynb", as_version=4)
 
 
@@ -32,14 +39,9 @@ def _cell(nb, gid):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
 
 
-def _answer(nb, gid, source):
-    _cell(nb, gid).source = source
-    return nb
-
-
 def _write(folder: Path, student: str, name: str, nb) -> None:
     (folder / student).mkdir(parents=True, exist_ok=True)
-    (folder / student / f"{name}.ipynb").write_text(json.dumps(nb, indent=1))  # as is: no repair by nbformat
+    (folder / student / f"{name}.ipynb").write_text(json.dumps(nb, indent=1))
 
 
 def _csv(path) -> list[dict]:
@@ -47,334 +49,347 @@ def _csv(path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def _tests(nb):
-    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+def _literals(course, student, name=SET) -> str:
+    """Answer cells that type the expected numbers of ``student``'s variant as literals (a copy)."""
+    exp = problems.expected(name, course.code(name, student))
+    return "\n".join(f"{k} = {e.value!r}" if e.value is not None else f"{k} = {(e.accepted or ('low',))[0]!r}"
+                     for k, e in exp.items())
 
 
-def submissions(folder: Path) -> dict[str, int | None]:
+def submissions(folder: Path, course) -> dict:
     """Write the folder; returns the expected automatic score of each foundations submission."""
-    released = committed("foundations")
-    ref = authoring.completed("foundations", released)
-    expected = {}
+    rel = released()
 
-    _write(folder, "a_ref", "foundations", ref)
-    expected["a_ref"] = AUTO_MAX
-    _write(folder, "a_ref", "tower", authoring.completed("tower", committed("tower")))
-    _write(folder, "b_blank", "foundations", released)
-    _write(folder, "b_blank", "tower", committed("tower"))
-    expected["b_blank"] = 0
+    def ref(student, name=SET):
+        return authoring.completed(name, released(name), code=variants.pretty(course.code(name, student)))
 
-    nb = copy.deepcopy(ref)  # wrong answers, and sensible rounding that must be accepted
-    _answer(nb, "q1_answer", "q1_low, q1_high = 72.07, 87.66")                 # percent: wrong form
-    _answer(nb, "q2_answer", "q2_diff, q2_low, q2_high = 51.4, 38.4, 64.5")    # upper limit wrong
-    _answer(nb, "q5_answer", "q5_hr, q5_meaning = 0.76, 'b'")                  # wrong statement
-    _answer(nb, "q6_answer", "q6_power, q6_events = 0.82, 310")                # rounded: right
-    _answer(nb, "q7_answer", "q7_d1, q7_d2 = ' Some Concerns', 'some concerns'")  # d1 wrong
-    _write(folder, "c_wrong", "foundations", nb)
-    expected["c_wrong"] = POINTS["q3_test"] + POINTS["q4_test"] + POINTS["q6_test"]
+    exp = {}
+    _write(folder, "a_ref", SET, ref("a_ref"))
+    exp["a_ref"] = AUTO
+    _write(folder, "a_ref", "tower", ref("a_ref", "tower"))
+    _write(folder, "b_blank", SET, rel)
+    exp["b_blank"] = 0
 
-    nb = copy.deepcopy(ref)  # exceptions and a syntax error in answers
-    _answer(nb, "q1_answer", "raise ValueError('stuck')")
-    _answer(nb, "q2_answer", "q2_diff = (")
-    _write(folder, "d_raises", "foundations", nb)
-    expected["d_raises"] = AUTO_MAX - POINTS["q1_test"] - POINTS["q2_test"]
+    nb = ref("c_wrong")  # common mistakes: partial credit and hints
+    _cell(nb, "q1_answer").source += "\nq1_low, q1_high = 100 * q1_low, 100 * q1_high"         # percent
+    _cell(nb, "q2_answer").source += "\nq2_diff, q2_low, q2_high = -q2_diff, -q2_high, -q2_low"  # inverted
+    _cell(nb, "q3_answer").source += "\nq3_patients = math.floor(q3_nnt)"                       # rounded down
+    _write(folder, "c_wrong", SET, nb)
+    exp["c_wrong"] = AUTO - QPTS["q1"] - QPTS["q2"] - PPTS["q3_patients"]
 
-    nb = copy.deepcopy(ref)  # an endless loop: cut by the per-cell timeout
-    _answer(nb, "q3_answer", "while True:\n    pass")
-    _write(folder, "e_loop", "foundations", nb)
-    expected["e_loop"] = AUTO_MAX - POINTS["q3_test"]
+    nb = ref("d_copy")  # a classmate's answers typed in: numbers are worth nothing for another variant
+    _cell(nb, "q7_answer").source += "\n" + _literals(course, "a_ref")
+    for gid in ("q1", "q2", "q3", "q4", "q5", "q6"):
+        _cell(nb, f"{gid}_answer").source = ""
+    _write(folder, "d_copy", SET, nb)
+    exp["d_copy"] = None  # checked part by part below
 
-    nb = copy.deepcopy(ref)  # a million lines of output, and active HTML in an output
-    nb.cells.insert(2, nbformat.v4.new_code_cell("for i in range(1_000_000):\n    print(i)"))
+    nb = copy.deepcopy(rel)  # the MagicMock attack and rebinding every check, answers all 0
+    _cell(nb, "q1_answer").source = ("from unittest.mock import MagicMock as M\ncheck = M()\nstudent.check = M()\n"
+                                     "import trialkit.exercises.problems as P\nP.judge = M()\nP.expected = M()\n"
+                                     + "\n".join(f"{p} = 0" for p in PPTS))
+    _write(folder, "e_mock", SET, nb)
+    exp["e_mock"] = 0
+
+    nb = copy.deepcopy(rel)  # reads the key, the salt and the gradebook from disk and from the package
+    _cell(nb, "q1_answer").source = (
+        "import os, pathlib, glob\nfound = []\n"
+        f"for p in [{str(course.root)!r}, {str(course.root / 'private' / 'salt')!r}, {str(course.db)!r},\n"
+        f"          {str(authoring.SOURCE_DIR)!r}, {str(authoring.SOURCE_DIR / 'foundations' / 'foundations.md')!r},\n"
+        "          str(pathlib.Path.home() / '.trialkit-course'), '/root', '/etc/shadow']:\n"
+        "    try:\n        found.append((p, os.listdir(p) if os.path.isdir(p) else open(p).read()[:50]))\n"
+        "    except Exception as e:\n        found.append((p, type(e).__name__))\nprint(found)\n"
+        "from trialkit.exercises import problems\n"
+        f"key = problems.expected('foundations', {variants.pretty(course.code(SET, 'a_ref'))!r})\n"
+        "for k, e in key.items():\n    globals()[k] = e.value if e.value is not None else (e.accepted or ('low',))[0]\n")
+    _write(folder, "g_readkey", SET, nb)
+    exp["g_readkey"] = None
+
+    nb = ref("h_loop")  # Python endless loop in one answer
+    _cell(nb, "q3_answer").source = "while True:\n    pass"
+    _write(folder, "h_loop", SET, nb)
+    exp["h_loop"] = AUTO - QPTS["q3"]
+
+    nb = ref("i_cloop")  # one long C-level call: only its question is lost
+    _cell(nb, "q2_answer").source = "sum(range(10**14))\n" + _cell(nb, "q2_answer").source
+    _write(folder, "i_cloop", SET, nb)
+    exp["i_cloop"] = AUTO - QPTS["q2"]
+
+    nb = ref("j_flood")  # a 60 MB single line of output, and active HTML
+    nb.cells.insert(3, nbformat.v4.new_code_cell("print('x' * 60_000_000)"))
+    nb.cells.insert(4, nbformat.v4.new_code_cell("from IPython.display import HTML\n"
+                                                 "HTML('<script>window.pwned = 1</script>')\nraise ValueError('<script>x</script>')"))
+    _write(folder, "j_flood", SET, nb)
+    exp["j_flood"] = AUTO
+
+    nb = ref("k_nometa")  # copied into a fresh notebook: every metadata lost
+    fresh = nbformat.v4.new_notebook()
+    for c in nb.cells:
+        new = (nbformat.v4.new_code_cell if c.cell_type == "code" else nbformat.v4.new_markdown_cell)(c.source)
+        fresh.cells.append(new)
+    _write(folder, "k_nometa", SET, fresh)
+    exp["k_nometa"] = AUTO
+
+    nb = copy.deepcopy(rel)  # edits the package and the gradebook, answers all wrong
+    pkg = Path(problems.__file__)
+    _cell(nb, "q1_answer").source = (
+        "import sqlite3\nfor f in [%r, %r]:\n    try:\n        open(f, 'a').write('\\nraise SystemExit\\n')\n"
+        "    except Exception as e:\n        print(type(e).__name__)\n"
+        "try:\n    con = sqlite3.connect(%r); con.execute('UPDATE part SET score = max'); con.commit()\n"
+        "except Exception as e:\n    print(type(e).__name__)\n" % (str(pkg), str(Path(grading.__file__)), str(course.db))
+        + "\n".join(f"{p} = 0" for p in PPTS))
+    _write(folder, "l_tamper", SET, nb)
+    exp["l_tamper"] = 0
+
+    nb = ref("m_daemon")  # a detached double-forked process that tries to write the gradebook later
+    daemon = (f"import time, sqlite3\ntime.sleep(4)  # {MARK}\n"
+              f"try:\n    con = sqlite3.connect({str(course.db)!r}); con.execute('UPDATE part SET score = 0'); con.commit()\n"
+              f"except Exception:\n    pass\nopen('/tmp/{MARK}', 'w').write('alive')\n")
     nb.cells.insert(3, nbformat.v4.new_code_cell(
-        "from IPython.display import HTML\nHTML('<script>window.trialkitPwned = 1</script><b>student html</b>')"))
-    _write(folder, "f_spam", "foundations", nb)
-    expected["f_spam"] = AUTO_MAX
+        "import os, sys\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        os.execv(sys.executable, [sys.executable, '-c', {daemon!r}])\n    os._exit(0)\n"))
+    _write(folder, "m_daemon", SET, nb)
+    exp["m_daemon"] = AUTO
 
-    nb = copy.deepcopy(released)  # tests edited to pass, answers wrong
-    for cell in _tests(nb):
-        cell.source = 'print("Checks passed")'
-    for gid in ("q1", "q2", "q3", "q4", "q5", "q6", "q7"):
-        _answer(nb, f"{gid}_answer", "pass")
-    _write(folder, "g_edit_tests", "foundations", nb)
-    expected["g_edit_tests"] = 0
+    _write(folder, "n_after", SET, ref("n_after"))  # graded among the attackers: unaffected
+    exp["n_after"] = AUTO
 
-    nb = copy.deepcopy(ref)  # every test cell deleted, answers right: tests are put back and run
-    nb.cells = [c for c in nb.cells if c not in _tests(nb) or c.metadata["nbgrader"]["solution"]]
-    _write(folder, "h_delete_tests", "foundations", nb)
-    expected["h_delete_tests"] = AUTO_MAX
-
-    nb = copy.deepcopy(released)  # metadata and points changed; only question 1 answered
-    _answer(nb, "q1_answer", _cell(ref, "q1_answer").source)
-    _cell(nb, "q1_test").metadata["nbgrader"]["points"] = 100
-    _cell(nb, "q2_test").metadata["nbgrader"].update(solution=True, grade=False, locked=False)
-    _cell(nb, "q2_test").source = "pass"
-    _cell(nb, "q3_test").cell_type = "markdown"
-    del _cell(nb, "q3_test")["outputs"], _cell(nb, "q3_test")["execution_count"]
-    _cell(nb, "q4_test").metadata["nbgrader"]["schema_version"] = 1
-    fake = nbformat.v4.new_code_cell("pass")
-    fake.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus", "points": 1000, "solution": False,
-                                 "locked": False, "schema_version": 3}
-    nb.cells.append(fake)
-    nb.cells.append(copy.deepcopy(_cell(nb, "q1_test")))
-    _write(folder, "i_metadata", "foundations", nb)
-    expected["i_metadata"] = POINTS["q1_test"]
-
-    nb = copy.deepcopy(released)  # objects that claim to equal anything, patched comparisons
-    always = ("class Always:\n    def __eq__(self, other): return True\n    def __float__(self): return 0.5\n"
-              "    __hash__ = object.__hash__\n")
-    _answer(nb, "q1_answer", always + "q1_low = q1_high = Always()")
-    _answer(nb, "q2_answer", "class F(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
-                             "q2_diff, q2_low, q2_high = F(1), F(0), F(2)")
-    _answer(nb, "q3_answer", "q3_nnt, q3_patients = '1.9464', '2'")
-    _answer(nb, "q4_answer", "import numpy as np\nq4_median_ino = q4_median_std = np.array(8.6)\n"
-                             "q4_s12_ino = q4_s12_std = [0.43]")
-    _answer(nb, "q5_answer", "class S(str):\n    def __eq__(self, o): return True\n    def strip(self, *a): return 'a'\n"
-                             "    def lower(self): return 'a'\n    __hash__ = str.__hash__\n"
-                             "q5_hr, q5_meaning = 0.5, S('z')")
-    _answer(nb, "q6_answer", "import math\nmath.isclose = lambda *a, **k: True\nfloat = lambda *a: 0.8191\n"
-                             "q6_power, q6_events = 0.1, 1")
-    _answer(nb, "q7_answer", always + "q7_d1 = q7_d2 = Always()")
-    _write(folder, "j_cheat", "foundations", nb)
-    expected["j_cheat"] = 0
-
-    nb = copy.deepcopy(ref)  # attacks the gradebook and the course folder from the kernel
-    nb.cells.insert(2, nbformat.v4.new_code_cell(
-        "import pathlib\nroot = pathlib.Path.cwd().parents[2]\n"
-        "(root / 'gradebook.db').unlink()\n"
-        "(root / 'source' / 'foundations' / 'trialkit.py').write_text('raise SystemExit')\n"
-        "(root / 'nbgrader_config.py').write_text('c = get_config()\\nc.Execute.timeout = 1\\n')"))
-    _write(folder, "m_attacker", "foundations", nb)
-    expected["m_attacker"] = 0
-
-    _write(folder, "n_after", "foundations", ref)  # graded after the attacker: must be unaffected
-    expected["n_after"] = AUTO_MAX
-
-    nb = copy.deepcopy(ref)  # kills its own kernel
-    _answer(nb, "q2_answer", "import os\nos._exit(1)")
-    _write(folder, "o_killer", "foundations", nb)
-    expected["o_killer"] = 0
+    nb = ref("o_killer")  # kills its own process in one cell
+    _cell(nb, "q2_answer").source = "import os\nos._exit(1)"
+    _write(folder, "o_killer", SET, nb)
+    exp["o_killer"] = AUTO - QPTS["q2"]
 
     (folder / "p_corrupt").mkdir()
-    (folder / "p_corrupt" / "foundations.ipynb").write_text(nbformat.writes(ref)[:-200])
-    expected["p_corrupt"] = None
+    (folder / "p_corrupt" / f"{SET}.ipynb").write_text(nbformat.writes(rel)[:-200])
+    exp["p_corrupt"] = "invalid"
     (folder / "q_notnb").mkdir()
-    (folder / "q_notnb" / "foundations.ipynb").write_text('{"hello": "world"}')
-    expected["q_notnb"] = None
+    (folder / "q_notnb" / f"{SET}.ipynb").write_text('{"hello": "world"}')
+    exp["q_notnb"] = "invalid"
+
+    nb = copy.deepcopy(rel)  # objects that claim to equal anything, strings, arrays
+    _cell(nb, "q1_answer").source = (
+        "import numpy as np\nclass Always(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
+        "class S(str):\n    def __eq__(self, o): return True\n    def lower(self): return 'a'\n    __hash__ = str.__hash__\n"
+        "for p in " + repr([p for p, x in problems.parts(SET).items() if x.kind != 'choice']) + ":\n    globals()[p] = Always(0.5)\n"
+        "for p in " + repr([p for p, x in problems.parts(SET).items() if x.kind == 'choice']) + ":\n    globals()[p] = S('a')\n"
+        "q1_low = np.array([0.5])\nq1_high = '0.6'")
+    _write(folder, "r_objects", SET, nb)
+    exp["r_objects"] = 0
+
+    nb = ref("s_forkbomb")  # as many processes as it can: the sandbox caps them
+    nb.cells.insert(3, nbformat.v4.new_code_cell(
+        "import os, time\nkids = []\nfor i in range(400):\n    try:\n        pid = os.fork()\n"
+        "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(30)\n        os._exit(0)\n    kids.append(pid)\n"
+        "print('forked', len(kids))"))
+    nb.cells.insert(4, nbformat.v4.new_code_cell(
+        "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3); print('network: open')\n"
+        "except OSError as e:\n    print('network:', type(e).__name__)"))
+    _write(folder, "s_forkbomb", SET, nb)
+    exp["s_forkbomb"] = AUTO
+
+    nb = ref("u_othercode")  # uses a classmate's variant code (their scenario, their answers)
+    next(c for c in nb.cells if c.source.startswith("MY_CODE")).source = \
+        f"MY_CODE = {variants.pretty(course.code(SET, 'a_ref'))!r}"
+    _cell(nb, "q1_answer").source = ("from trialkit.exercises import student as _s\n"
+                                     f"V = _s.Variant('foundations', {course.code(SET, 'a_ref')!r})\n"
+                                     + _cell(nb, "q1_answer").source)
+    _write(folder, "u_othercode", SET, nb)
+    exp["u_othercode"] = None  # checked part by part
     (folder / "README.txt").write_text("not a submission")
     (folder / "bad id!").mkdir()
-    (folder / "bad id!" / "foundations.ipynb").write_text(nbformat.writes(ref))
-    (folder / "r_other").mkdir()
-    (folder / "r_other" / "homework.ipynb").write_text(nbformat.writes(ref))
-    return expected
+    (folder / "bad id!" / f"{SET}.ipynb").write_text(nbformat.writes(rel))
+    return exp
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("exercises")
-    folder = base / "submissions"
-    expected = submissions(folder)
     course = grading.Course(base / "course")
-    results = grading.grade(folder, course, cell_timeout=CELL_TIMEOUT, timeout=240)
+    course.create()
+    folder = base / "submissions"
+    expected = submissions(folder, course)
+    results = grading.grade(folder, course, cell_timeout=CELL_TIMEOUT, timeout=120, jobs=2)
     records = {(r["set"], r["student"]): r for r in grading.scores(course)}
     return {"course": course, "folder": folder, "expected": expected, "results": results, "records": records,
-            "by_student": {(r.set, r.student): r for r in results if r.status != "skipped"}}
+            "by": {(r.set, r.student): r for r in results if r.status != "skipped"}, "base": base}
 
 
-def _autograded(course, student, name="foundations"):
-    return nbformat.read(course.root / "autograded" / student / name / f"{name}.ipynb", as_version=4)
+def _parts(course, student, name=SET) -> dict:
+    with course.connect() as con:
+        return {p: (s, m) for p, s, m in con.execute("SELECT part, score, message FROM part WHERE set_name=? AND "
+                                                     "student=?", (name, student))}
 
 
-# --- scores -----------------------------------------------------------------------------------------
+# --- scores --------------------------------------------------------------------------------------------
 
 
 def test_every_submission_gets_exactly_the_points_it_earned(graded):
     for student, want in graded["expected"].items():
-        rec = graded["records"].get(("foundations", student))
-        if want is None:  # an invalid file leaves the gradebook alone: no score, the status says why
+        rec = graded["records"][(SET, student)]
+        if want == "invalid":
             assert rec["status"] == "invalid" and rec["score"] is None, (student, rec)
-            continue
-        assert rec["auto_score"] == want, (student, rec)
-        assert rec["max_score"] == AUTO_MAX + POINTS["q8_answer"], (student, rec)
+        elif want is not None:
+            assert rec["auto_score"] == pytest.approx(want), (student, rec["auto_score"], want, rec["notes"])
+            assert rec["max_score"] == AUTO + MANUAL
 
 
-def test_reference_solutions_score_full_marks_and_untouched_releases_score_zero(graded):
+def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
     for name in ("foundations", "tower"):
-        pts = authoring.points(authoring.source_notebook(name))
-        auto = sum(v for k, v in pts.items() if k not in authoring.manual_cells(authoring.source_notebook(name)))
-        ref, blank = graded["records"][(name, "a_ref")], graded["records"][(name, "b_blank")]
-        assert ref["status"] == blank["status"] == "graded"
-        assert ref["auto_score"] == auto and ref["needs_manual"] == 1  # the free-text answer awaits a grader
-        assert blank["score"] == 0 and blank["needs_manual"] == 0     # an untouched answer scores 0 at once
+        rec = graded["records"][(name, "a_ref")]
+        assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
+        assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
+    blank = graded["records"][(SET, "b_blank")]
+    assert blank["score"] == 0 and blank["needs_manual"] == 0       # no text: scored 0 at once
 
 
-def test_statuses_name_what_went_wrong(graded):
-    status = {s: r.status for (n, s), r in graded["by_student"].items() if n == "foundations"}
-    assert status["m_attacker"] == "tampered"
-    assert status["o_killer"] == "error"
-    assert status["p_corrupt"] == status["q_notnb"] == "invalid"
-    ok = set(graded["expected"]) - {"m_attacker", "o_killer", "p_corrupt", "q_notnb"}
-    assert {status[s] for s in ok} == {"graded"}
-    corrupt = graded["by_student"][("foundations", "p_corrupt")].detail
-    assert "p_corrupt/foundations.ipynb" in corrupt and "not valid JSON" in corrupt
-    skipped = " | ".join(r.detail for r in graded["results"] if r.status == "skipped")
-    assert "README.txt: not a student folder" in skipped
-    assert "bad id!: not a valid student id" in skipped
-    assert "r_other/homework.ipynb: not a set notebook" in skipped
+def test_common_mistakes_get_partial_credit_and_a_hint(graded):
+    parts = _parts(graded["course"], "c_wrong")
+    assert "percent" in parts["q1_low"][1] and parts["q1_low"][0] == 0
+    assert "inverted" in parts["q2_diff"][1]
+    assert "rounded up" in parts["q3_patients"][1] and parts["q3_nnt"][0] == PPTS["q3_nnt"]
 
 
-def test_grades_csv_has_one_row_per_submission_and_the_cell_scores(graded, tmp_path):
-    out = grading.export(graded["course"], tmp_path / "grades.csv")
-    rows = _csv(out)
-    by = {(r["set"], r["student"]): r for r in rows}
-    assert by[("foundations", "c_wrong")]["foundations.q1_test"] == "0"
-    assert by[("foundations", "c_wrong")]["foundations.q6_test"] == "2"
-    assert by[("foundations", "m_attacker")]["status"] == "tampered"
-    assert by[("foundations", "m_attacker")]["score"] == "0"
-    assert by[("tower", "a_ref")]["tower.q1_test"] == "3" and by[("tower", "a_ref")]["foundations.q1_test"] == ""
-    assert ("foundations", "p_corrupt") in by and by[("foundations", "p_corrupt")]["score"] == ""
+def test_a_classmates_answers_earn_no_numeric_point(graded):
+    parts = _parts(graded["course"], "d_copy")
+    # real-valued parts (a whole number such as a rounded-up NNT may coincide between two variants)
+    # and readings by eye, whose tolerance is wide, can by chance fit another variant's curve)
+    numeric = [p for p, x in problems.parts(SET).items() if x.kind == "number" and x.tol < 0.05]
+    assert all(parts[p][0] == 0 for p in numeric), {p: parts[p] for p in numeric}
+    key = _parts(graded["course"], "g_readkey")  # the package's reference for a classmate's code: same
+    assert all(key[p][0] == 0 for p in numeric)
+    other_parts = _parts(graded["course"], "u_othercode")
+    assert all(other_parts[p][0] == 0 for p in numeric)
+    other = graded["by"][(SET, "u_othercode")]
+    assert any("not this student's" in f for f in other.flags)
 
 
-# --- hostile submissions, one by one -------------------------------------------------------------------
+def test_mocking_rebinding_and_fake_objects_earn_nothing(graded):
+    for student in ("e_mock", "r_objects", "l_tamper"):
+        rec = graded["records"][(SET, student)]
+        assert rec["status"] == "graded" and rec["auto_score"] == 0, (student, rec)
+    parts = _parts(graded["course"], "r_objects")
+    assert "write it without quotes" in parts["q1_high"][1] and "plain number" in parts["q1_low"][1]
 
 
-def test_endless_loop_is_cut_by_the_cell_timeout_and_the_rest_is_graded(graded):
-    nb = _autograded(graded["course"], "e_loop")
-    outputs = " ".join(o.get("ename", "") for o in _cell(nb, "q3_answer").outputs)
-    assert "CellTimeoutError" in outputs
-    assert graded["records"][("foundations", "e_loop")]["cells"]["q4_test"] == POINTS["q4_test"]
-
-
-def test_millions_of_lines_are_cut_to_a_readable_length(graded):
-    nb = _autograded(graded["course"], "f_spam")
-    text = "".join(o.get("text", "") for o in nb.cells[2].outputs)
-    assert 0 < text.count("\n") <= 210
-    assert "Output truncated" in text or text.count("\n") < 200
-
-
-def test_edited_test_cells_are_restored_with_their_hidden_tests(graded):
-    nb = _autograded(graded["course"], "g_edit_tests")
-    source = authoring.source_notebook("foundations")
-    for gid in ("q1_test", "q5_test", "q7_test"):
-        assert _cell(nb, gid).source == _cell(source, gid).source
-        assert "### BEGIN HIDDEN TESTS" in _cell(nb, gid).source
-
-
-def test_deleted_test_cells_are_put_back_and_run(graded):
-    nb = _autograded(graded["course"], "h_delete_tests")
-    for gid in POINTS:
-        if gid != "q8_answer":
-            assert "Checks passed" in "".join(o.get("text", "") for o in _cell(nb, gid).outputs), gid
-    assert any("put back the missing cell q1_test" in n for n in graded["by_student"][("foundations", "h_delete_tests")].notes)
-
-
-def test_changed_metadata_and_points_are_reset(graded):
-    rec = graded["records"][("foundations", "i_metadata")]
-    assert set(rec["cells"]) == set(POINTS)  # no "bonus" cell
-    assert rec["cells"]["q1_test"] == POINTS["q1_test"] and rec["max_score"] == sum(POINTS.values())
-    nb = _autograded(graded["course"], "i_metadata")
-    assert _cell(nb, "q3_test").cell_type == "code"
-    assert sum(1 for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_test") == 1
-
-
-def test_objects_equal_to_everything_and_patched_comparisons_earn_nothing(graded):
-    rec = graded["records"][("foundations", "j_cheat")]
-    assert rec["status"] == "graded" and rec["auto_score"] == 0
-    nb = _autograded(graded["course"], "j_cheat")
-    assert "an object of type Always" in "".join(o.get("evalue", "") for o in _cell(nb, "q1_test").outputs)
-    assert "an object of type F" in "".join(o.get("evalue", "") for o in _cell(nb, "q2_test").outputs)
-
-
-def test_an_attack_on_the_gradebook_is_undone_and_scored_zero(graded):
+def test_the_sandbox_sees_no_key_no_salt_no_gradebook_and_cannot_write_the_package(graded):
     course = graded["course"]
-    r = graded["by_student"][("foundations", "m_attacker")]
-    assert "gradebook table grade changed outside this submission" in r.detail
-    assert not (course.root / "source" / "foundations" / "trialkit.py").exists()
-    assert "c.Execute.timeout = 1\n" not in (course.root / "nbgrader_config.py").read_text()
-    assert graded["records"][("foundations", "n_after")]["auto_score"] == AUTO_MAX
-    con = sqlite3.connect(course.db)
+    with course.connect() as con:
+        out = con.execute("SELECT output FROM cell WHERE set_name=? AND student='g_readkey'", (SET,)).fetchall()
+        tamper = con.execute("SELECT output FROM cell WHERE set_name=? AND student='l_tamper'", (SET,)).fetchall()
+    text = " ".join(o for (o,) in out)
+    assert text.count("FileNotFoundError") >= 6 and "PermissionError" in text or "FileNotFoundError" in text
+    assert "salt" not in text.replace("'salt'", "") or "FileNotFoundError" in text
+    assert course.salt().hex() not in text
+    assert "OSError" in " ".join(o for (o,) in tamper) or "Read-only" in " ".join(o for (o,) in tamper)
+    assert "raise SystemExit" not in Path(problems.__file__).read_text()
+    assert "raise SystemExit" not in Path(grading.__file__).read_text()
+
+
+def test_no_attack_changes_another_students_grade(graded):
+    assert graded["records"][(SET, "n_after")]["auto_score"] == AUTO
+    assert graded["records"][(SET, "m_daemon")]["auto_score"] == AUTO
+    con = sqlite3.connect(graded["course"].db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
 
 
-def test_a_kernel_that_dies_is_reported_and_does_not_stop_the_others(graded):
-    r = graded["by_student"][("foundations", "o_killer")]
-    assert "the grader failed" in r.detail and "Kernel died" in r.detail
-    assert graded["records"][("foundations", "o_killer")]["score"] == 0
+def test_nothing_a_submission_started_survives(graded):
+    assert not Path(f"/tmp/{MARK}").exists()
+    for proc in psutil.process_iter(["cmdline"]):
+        assert MARK not in " ".join(proc.info["cmdline"] or []), proc
+    assert not list(sandbox.CGROUP_PIDS.glob("trialkit-*")) if sandbox.CGROUP_PIDS.exists() else True
 
 
-def test_no_grading_process_outlives_its_submission(graded):
-    root = str(graded["course"].root)
-    for proc in psutil.process_iter():
-        try:
-            cwd = proc.cwd()
-        except psutil.Error:
-            continue
-        assert not cwd.startswith(root), (proc.pid, proc.cmdline())
+def test_loops_crashes_and_floods_lose_only_their_question(graded):
+    by = graded["by"]
+    assert any("time limit" in n for n in by[(SET, "h_loop")].notes)
+    assert any("time limit" in n for n in by[(SET, "i_cloop")].notes)
+    assert any("died" in n for n in by[(SET, "o_killer")].notes)
+    flood = by[(SET, "j_flood")]
+    assert flood.status == "graded"
+    with graded["course"].connect() as con:
+        size = con.execute("SELECT max(length(output)) FROM cell WHERE set_name=? AND student='j_flood'", (SET,)).fetchone()[0]
+    assert size <= 4000
 
 
-# --- regrading, manual marks, feedback --------------------------------------------------------------------
+def test_fork_bomb_is_capped_and_there_is_no_network(graded):
+    with graded["course"].connect() as con:
+        out = " ".join(o for (o,) in con.execute("SELECT output FROM cell WHERE set_name=? AND student='s_forkbomb'", (SET,)))
+    forked = int(out.split("forked ")[1].split()[0])
+    assert forked < 400
+    assert "network: open" not in out and "network:" in out
 
 
-def test_regrading_one_student_leaves_the_others_unchanged(graded, tmp_path):
+def test_lost_metadata_is_graded_by_name_and_said(graded):
+    r = graded["by"][(SET, "k_nometa")]
+    assert r.status == "graded" and any("no nbgrader metadata" in n for n in r.notes)
+    assert graded["records"][(SET, "k_nometa")]["needs_manual"] == len(problems.manual(SET))
+
+
+def test_statuses_notes_and_flags_are_in_the_csv(graded, tmp_path):
+    rows = {(r["set"], r["student"]): r for r in _csv(grading.export(graded["course"], tmp_path / "g.csv"))}
+    assert rows[(SET, "p_corrupt")]["status"] == "invalid" and "not valid JSON" in rows[(SET, "p_corrupt")]["detail"]
+    assert "time limit" in rows[(SET, "h_loop")]["notes"]
+    assert "not this student's" in rows[(SET, "u_othercode")]["flags"]
+    assert rows[("tower", "a_ref")]["tower.q1"] == "3" and rows[("tower", "a_ref")][f"{SET}.q1"] == ""
+    skipped = " | ".join(r.detail for r in graded["results"] if r.status == "skipped")
+    assert "README.txt: not a student folder" in skipped and "bad id!: not a valid student id" in skipped
+
+
+# --- regrading, marks, the CSV, feedback -------------------------------------------------------------------
+
+
+def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(graded, tmp_path):
     course = graded["course"]
-    before = {(r["set"], r["student"]): (r["score"], r["cells"]) for r in grading.scores(course)}
-    folder = tmp_path / "resubmitted"
-    _write(folder, "c_wrong", "foundations", authoring.completed("foundations", committed("foundations")))
-    (result,) = grading.grade(folder, course, ["foundations"], cell_timeout=CELL_TIMEOUT, timeout=240)
-    assert result.status == "graded"
-    after = {(r["set"], r["student"]): (r["score"], r["cells"]) for r in grading.scores(course)}
-    assert after.pop(("foundations", "c_wrong"))[0] == AUTO_MAX
-    before.pop(("foundations", "c_wrong"))
-    assert after == before
-
-
-def test_manual_mark_and_export(graded, tmp_path):
-    course = graded["course"]
-    grading.mark(course, "foundations", "a_ref", "q8_answer", 3.5, "Clear; misses proportional hazards.")
-    rec = {(r["set"], r["student"]): r for r in grading.scores(course)}[("foundations", "a_ref")]
-    assert rec["score"] == AUTO_MAX + 3.5 and rec["needs_manual"] == 0
-    with pytest.raises(grading.GradingError, match="between 0 and 4"):
-        grading.mark(course, "foundations", "a_ref", "q8_answer", 9)
-    with pytest.raises(grading.GradingError, match="one of the graded cells"):
-        grading.mark(course, "foundations", "a_ref", "q9_answer", 1)
-    with pytest.raises(grading.GradingError, match="no graded submission"):
-        grading.mark(course, "foundations", "nobody", "q8_answer", 1)
-    out = tmp_path / "g.csv"
-    cli = subprocess.run([sys.executable, "-m", "trialkit.exercises", "export", "--course", str(course.root),
-                          "--out", str(out), "--set", "foundations"], capture_output=True, text=True)
+    grading.mark(course, SET, "a_ref", "q8_answer", 3.5, "Clear.")
+    folder = tmp_path / "again"
+    nb = authoring.completed(SET, released(), code=course.code(SET, "a_ref"), text="A different text.")
+    _write(folder, "a_ref", SET, nb)
+    before = {k: (r["score"], r["cells"]) for k, r in graded["records"].items() if k != (SET, "a_ref")}
+    out = tmp_path / "grades.csv"
+    cli = subprocess.run([sys.executable, "-m", "trialkit.exercises", "grade", str(folder), "--course", str(course.root),
+                          "--set", SET, "--csv", str(out), "--jobs", "1"], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
-    row = next(r for r in _csv(out) if r["student"] == "a_ref")
-    assert float(row["score"]) == AUTO_MAX + 3.5 and row["foundations.q8_answer"] == "3.5"
+    assert f"graded    {SET}/a_ref" in cli.stdout
+    rows = _csv(out)
+    assert {r["set"] for r in rows} == {"foundations", "tower"}  # --set did not drop the other set
+    after = {(r["set"], r["student"]): r for r in grading.scores(course)}
+    a = after.pop((SET, "a_ref"))
+    assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])
+    assert {k: (r["score"], r["cells"]) for k, r in after.items()} == before
 
 
-def test_feedback_pages_show_scores_and_strip_active_html(graded, tmp_path):
+def test_mark_comments_on_an_auto_graded_question_and_feedback(graded, tmp_path):
     course = graded["course"]
-    paths = grading.feedback(course, tmp_path, ["foundations"], ["a_ref", "f_spam", "m_attacker"])
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in paths) == ["a_ref/foundations.html", "f_spam/foundations.html"]
-    spam = (tmp_path / "f_spam" / "foundations.html").read_text()
-    assert "<b>student html</b>" in spam and "<script>window.trialkitPwned" not in spam
-    ref = (tmp_path / "a_ref" / "foundations.html").read_text()
-    assert "q1_test" in ref and "Checks passed" in ref
-
-
-# --- the whole-submission limit ------------------------------------------------------------------------
-
-
-def test_a_submission_that_runs_forever_is_stopped_by_the_wall_clock_limit(graded, tmp_path):
-    """Even with a per-cell timeout too long to help, the whole-submission limit stops the grading and
-    kills the kernel; the next submission is graded normally."""
-    nb = authoring.completed("foundations", committed("foundations"))
-    _answer(nb, "q1_answer", "while True:\n    pass")
-    folder = tmp_path / "slow"
-    _write(folder, "s_sleeper", "foundations", nb)
-    _write(folder, "t_next", "foundations", authoring.completed("foundations", committed("foundations")))
-    cli = subprocess.run([sys.executable, "-m", "trialkit.exercises", "grade", str(folder), "--course",
-                          str(graded["course"].root), "--set", "foundations", "--cell-timeout", "600", "--timeout", "40",
-                          "--csv", str(tmp_path / "g.csv")], capture_output=True, text=True)
+    cli = subprocess.run([sys.executable, "-m", "trialkit.exercises", "mark", SET, "c_wrong", "q1_test", "--comment",
+                          "Proportions, not percent.", "--course", str(course.root)], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
-    assert "timeout   foundations/s_sleeper" in cli.stdout and "graded    foundations/t_next" in cli.stdout
-    rows = {r["student"]: r for r in _csv(tmp_path / "g.csv")}
-    assert rows["s_sleeper"]["status"] == "timeout" and rows["s_sleeper"]["score"] == "0"
-    assert float(rows["t_next"]["auto_score"]) == AUTO_MAX
-    test_no_grading_process_outlives_its_submission(graded)
+    with pytest.raises(grading.GradingError, match="between 0 and"):
+        grading.mark(course, SET, "c_wrong", "q8_answer", 99)
+    paths = grading.feedback(course, tmp_path, [SET], ["c_wrong", "j_flood", "a_ref"])
+    pages = {p.parent.name: p.read_text() for p in paths}
+    assert "Proportions, not percent." in pages["c_wrong"] and "percent" in pages["c_wrong"]
+    assert "data:image/png;base64," in pages["a_ref"]
+    for page in pages.values():
+        for secret in (str(course.root), str(authoring.ROOT), str(graded["base"]), "/tmp/"):
+            assert secret not in page
+        assert "<script>" not in page and len(page.encode()) < 2_000_000
+
+
+def test_a_submission_that_runs_forever_is_stopped_by_the_whole_submission_limit(graded, tmp_path):
+    course = graded["course"]
+    nb = authoring.completed(SET, released(), code=course.code(SET, "w_slow"))
+    _cell(nb, "q1_answer").source = "import time\nwhile True:\n    time.sleep(0.1)"
+    _write(tmp_path, "w_slow", SET, nb)
+    (r,) = grading.grade(tmp_path, course, [SET], cell_timeout=600, timeout=10, jobs=1)
+    assert r.status == "timeout" and r.score == 0
+    assert graded["records"][(SET, "n_after")]["auto_score"] == AUTO
+
+
+def test_without_a_sandbox_grading_is_refused(monkeypatch):
+    monkeypatch.setattr(sandbox, "_PROBE", {"bwrap": False})
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
+    with pytest.raises(sandbox.SandboxError, match="bubblewrap"):
+        sandbox.mode()
+    with pytest.raises(sandbox.SandboxError, match="bubblewrap"):
+        sandbox.mode("bwrap")

@@ -1,21 +1,27 @@
 """Graded exercise sets (nbgrader): authoring, release, grading, feedback and export.
 
-Sources are MyST Markdown notebooks in ``exercises/source/<set>/<set>.md`` (solutions and hidden
-tests included) with a rubric for the free-text answer in ``exercises/source/<set>/rubric.md``. The
-student versions are generated into ``exercises/release/<set>/<set>.ipynb`` and committed.
+Sources are MyST Markdown notebooks in ``exercises/source/<set>/<set>.md`` (public reference
+solutions included; no model answer and no rubric: those stay in the instructor's private course
+folder). The student versions are generated into ``exercises/release/<set>/<set>.ipynb`` and committed.
+Every student works on their own variant (:mod:`~trialkit.exercises.variants`); the grader runs each
+notebook in a sandbox only to read its answers and judges them itself.
 
 Commands (``python -m trialkit.exercises --help``)::
 
     release                 write the student versions into exercises/release/ (deterministic)
-    grade DIR               autograde DIR/<student>/<set>.ipynb into the course folder's gradebook, write grades.csv
+    codes STUDENT...        each student's variant code (derived from the course's secret salt)
+    grade DIR               grade DIR/<student>/<set>.ipynb (sandboxed, in parallel) into the gradebook, write grades.csv
     feedback                per-student HTML feedback (OUT/<student>/<set>.html)
     export                  the grades CSV
-    mark SET STUDENT CELL SCORE   a manual score for a free-text answer (after reading it against the rubric)
-    bench                   grade 30 copies of a completed set and print the timings
+    mark SET STUDENT ITEM [SCORE] [--comment]   a manual score/comment (free text, or override of a question)
+    bench                   grade N completed submissions in parallel and print the timings
 
-Modules: :mod:`~trialkit.exercises.check` (the checks the notebooks run), :mod:`~trialkit.exercises.figures`
-(figures drawn in the notebooks), :mod:`~trialkit.exercises.authoring` (sources to notebooks, release),
-:mod:`~trialkit.exercises.grading` (course folder, sandboxed grading, export, feedback).
+Modules: :mod:`~trialkit.exercises.variants` (codes and seeds), :mod:`~trialkit.exercises.problems`
+(scenarios, expected answers, judging with hints), :mod:`~trialkit.exercises.student` (what the
+notebooks call: the variant and the formative check), :mod:`~trialkit.exercises.figures`,
+:mod:`~trialkit.exercises.authoring` (sources to notebooks, release), :mod:`~trialkit.exercises.sandbox`
+and :mod:`~trialkit.exercises.runner` (isolated execution), :mod:`~trialkit.exercises.grading` (course
+folder, gradebook, export, marks, feedback).
 """
 
 from __future__ import annotations

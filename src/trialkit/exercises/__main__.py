@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
-
-if __name__ == "__main__" and sys.argv[1:2] == ["_autograde"]:
-    # The grading child imports nbformat, whose jsonschema builds an optional URI-syntax checker at import
-    # (about a second); nbgrader never checks URI syntax, so the child, which runs once per submission,
-    # goes without it.
-    sys.modules.setdefault("rfc3987_syntax", None)
 import tempfile
 import time
 from pathlib import Path
 
-from trialkit.exercises import authoring, grading
+from trialkit.exercises import authoring, grading, problems, sandbox, variants
 
 
 def _course(args) -> grading.Course:
@@ -49,8 +44,9 @@ def cmd_grade(args) -> int:
     course = _course(args)
     print(f"course folder: {course.root}")
     results = grading.grade(args.folder, course, _sets(args), cell_timeout=args.cell_timeout, timeout=args.timeout,
-                            memory_mb=args.memory_mb, echo=print)
-    out = grading.export(course, args.csv or course.root / "grades.csv", _sets(args))
+                            memory_mb=args.memory_mb, output_bytes=args.output_bytes, jobs=args.jobs,
+                            how=args.sandbox, echo=print)
+    out = grading.export(course, args.csv or course.root / "grades.csv")  # every set of the gradebook
     counts = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -78,48 +74,63 @@ def cmd_export(args) -> int:
 
 def cmd_mark(args) -> int:
     grading.mark(_course(args), args.set_name, args.student, args.cell, args.score, args.comment)
-    print(f"marked {args.set_name}/{args.student} {args.cell}: {args.score:g}")
+    what = "comment" if args.score is None else f"{args.score:g}"
+    print(f"marked {args.set_name}/{args.student} {args.cell}: {what}")
+    return 0
+
+
+def cmd_codes(args) -> int:
+    """Print the variant code of each student (CSV: student,set,code) for the instructor to send."""
+    course = _course(args)
+    course.create()
+    students = list(args.student or [])
+    if args.roster:
+        students += [ln.strip().split(",")[0] for ln in Path(args.roster).read_text(encoding="utf-8").splitlines()
+                     if ln.strip() and not ln.startswith("#")]
+    if not students:
+        raise ValueError("give student ids (arguments) or --roster FILE (one id per line)")
+    bad = [s for s in students if not grading.STUDENT_ID.fullmatch(s)]
+    if bad:
+        raise ValueError(f"student ids must match {grading.STUDENT_ID.pattern}, got {bad}")
+    print("student,set,code")
+    for name in _sets(args) or authoring.sets():
+        authoring.source_path(name)
+        for s in students:
+            print(f"{s},{name},{variants.pretty(course.code(name, s))}")
     return 0
 
 
 def cmd_bench(args) -> int:
-    """Grade ``n`` copies of the completed set in a scratch course and print the timings."""
+    """Grade ``n`` completed submissions of one set (each student with their own variant) in a scratch
+    course, in parallel on every core, and print the timings."""
     name = args.set[0] if args.set else "tower"
+    jobs = args.jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="trialkit-bench-") as tmp:
         tmp = Path(tmp)
         course = grading.Course(tmp / "course")
-        t0 = time.monotonic()
-        course.prepare([name])
-        prepare = time.monotonic() - t0
-        done = authoring.dumps(authoring.completed(name, course.released(name)))
+        course.create()
+        released = course.released(name)
         subs = tmp / "submissions"
         for i in range(args.n):
-            (subs / f"student{i:02d}").mkdir(parents=True)
-            (subs / f"student{i:02d}" / f"{name}.ipynb").write_text(done, encoding="utf-8")
+            student = f"student{i:03d}"
+            (subs / student).mkdir(parents=True)
+            nb = authoring.completed(name, released, code=variants.pretty(course.code(name, student)))
+            (subs / student / f"{name}.ipynb").write_text(authoring.dumps(nb), encoding="utf-8")
         t1 = time.monotonic()
-        results = grading.grade(subs, course, [name], cell_timeout=args.cell_timeout, timeout=args.timeout)
+        results = grading.grade(subs, course, [name], cell_timeout=args.cell_timeout, timeout=args.timeout, jobs=jobs)
         total = time.monotonic() - t1
-        records = {r["student"]: r for r in grading.scores(course, [name])}
+    auto = problems.max_points(name)[0]
     secs = [r.seconds for r in results]
     ok = [r for r in results if r.status == "graded"]
-    full = [r for r in ok if records[r.student]["auto_score"] == records[r.student]["max_score"] - _manual_max(name)]
-    print(f"set {name}: {len(results)} submissions, {len(ok)} graded, {len(full)} with full automatic marks")
-    print(f"preparing the course (generate_assignment): {prepare:.1f} s")
-    print(f"one submission (child process, kernel, notebook): median {statistics.median(secs):.1f} s, "
-          f"min {min(secs):.1f} s, max {max(secs):.1f} s   (budget 10 s)")
-    print(f"whole folder of {len(results)}: {total:.1f} s = {total / 60:.1f} min   (budget 5 min for 30)")
-    return 0 if len(ok) == len(results) else 1
-
-
-def _manual_max(name: str) -> float:
-    nb = authoring.source_notebook(name)
-    pts = authoring.points(nb)
-    return sum(pts[g] for g in authoring.manual_cells(nb))
-
-
-def cmd_autograde(args) -> int:
-    grading.autograde_here(Path(args.course), args.set_name, args.student, args.cell_timeout)
-    return 0
+    full = [r for r in ok if r.score == auto]
+    print(f"set {name}: {len(results)} submissions, {len(ok)} graded, {len(full)} with full automatic marks; "
+          f"{jobs} in parallel on {os.cpu_count()} cores; sandbox {sandbox.mode()}")
+    print(f"one submission (sandbox + answers + judging): median {statistics.median(secs):.2f} s, "
+          f"min {min(secs):.2f} s, max {max(secs):.2f} s   (budget: median < 5 s)")
+    per300 = total / len(results) * 300
+    print(f"whole folder of {len(results)}: {total:.1f} s = {total / 60:.2f} min; "
+          f"{per300 / 60:.1f} min per 300 submissions   (budget: 300 in < 10 min)")
+    return 0 if len(full) == len(results) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,7 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=grading.DEFAULTS["timeout"],
                    help="seconds one whole submission may take before it is stopped (default %(default)s)")
     p.add_argument("--memory-mb", type=int, default=grading.DEFAULTS["memory_mb"],
-                   help="address-space limit of the grading process and its kernel (default %(default)s)")
+                   help="address-space limit of the sandboxed notebook (default %(default)s)")
+    p.add_argument("--output-bytes", type=int, default=grading.DEFAULTS["output_bytes"],
+                   help="bytes of output a submission may produce before the cell is stopped (default %(default)s)")
+    p.add_argument("--jobs", type=int, help="submissions graded at once (default: every core)")
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "setuid"], default="auto",
+                   help="isolation: bubblewrap, or an unprivileged uid when run as root without user namespaces")
     p.add_argument("--csv", help="where to write the grades CSV (default: COURSE/grades.csv)")
     p.set_defaults(func=cmd_grade)
 
@@ -160,33 +176,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="CSV file (default: COURSE/grades.csv)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("mark", help="record a manual score for a free-text answer")
+    p = sub.add_parser("mark", help="a manual score and/or comment (free-text answer, or override of a question)")
     p.add_argument("set_name", metavar="SET")
     p.add_argument("student")
-    p.add_argument("cell", help="grade id of the answer, e.g. q8_answer")
-    p.add_argument("score", type=float)
+    p.add_argument("cell", help="a free-text answer (q8_answer) or a question (q3, also q3_test)")
+    p.add_argument("score", type=float, nargs="?", help="the score (leave out to add only a comment)")
     p.add_argument("--comment", help="comment shown in the feedback")
     p.add_argument("--course", help=course_help)
     p.set_defaults(func=cmd_mark)
 
-    p = sub.add_parser("bench", help="grade N copies of a completed set in a scratch course and print timings")
+    p = sub.add_parser("codes", help="print each student's variant code (to send to them)")
+    p.add_argument("student", nargs="*", help="student ids")
+    p.add_argument("--roster", help="a file with one student id per line (first CSV column)")
+    p.add_argument("--set", action="append", help="only this set (repeatable)")
+    p.add_argument("--course", help=course_help)
+    p.set_defaults(func=cmd_codes)
+
+    p = sub.add_parser("bench", help="grade N completed submissions in a scratch course and print timings")
     p.add_argument("--n", type=int, default=30)
     p.add_argument("--set", action="append", help="the set to use (default: tower)")
+    p.add_argument("--jobs", type=int, help="submissions graded at once (default: every core)")
     p.add_argument("--cell-timeout", type=int, default=grading.DEFAULTS["cell_timeout"])
     p.add_argument("--timeout", type=float, default=grading.DEFAULTS["timeout"])
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("_autograde")  # the child process of `grade` (not listed in --help)
-    p.add_argument("--course", required=True)
-    p.add_argument("--set", dest="set_name", required=True)
-    p.add_argument("--student", required=True)
-    p.add_argument("--cell-timeout", type=int, required=True)
-    p.set_defaults(func=cmd_autograde)
-
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (grading.GradingError, authoring.AuthoringError, ValueError) as err:
+    except (grading.GradingError, authoring.AuthoringError, sandbox.SandboxError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

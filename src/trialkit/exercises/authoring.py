@@ -9,8 +9,9 @@ metadata. Only the keys that matter are written in the source; the rest are fill
   cannot be edited) or ``{grade_id: q8_answer, solution: true, grade: true, points: 4}`` (a free-text
   answer graded by hand).
 
-:func:`source_notebook` converts and validates a set (every test has a visible and a hidden part, every
-answer is followed by its test, ids are unique ...); :func:`release` runs ``nbgrader generate_assignment``
+:func:`source_notebook` converts and validates a set (every question of
+:mod:`trialkit.exercises.problems` has an answer cell and a locked check cell, free-text points match,
+ids are unique, no hidden tests: answers are judged by the grader, outside the notebook ...); :func:`release` runs ``nbgrader generate_assignment``
 in a scratch course and writes the student version to ``exercises/release/<set>/<set>.ipynb``. The
 output is deterministic: cell ids are derived from the grade ids and positions, and the notebook is
 written with sorted keys, so releasing twice gives identical files.
@@ -95,15 +96,6 @@ def _full_metadata(meta: dict, where: str) -> dict:
     return out
 
 
-def _split_hidden(source: str, where: str) -> tuple[str, str]:
-    """(visible part, hidden part) of a test cell."""
-    if source.count(BEGIN_HIDDEN) != 1 or source.count(END_HIDDEN) != 1:
-        raise AuthoringError(f"{where}: a test cell needs exactly one {BEGIN_HIDDEN!r} ... {END_HIDDEN!r} block")
-    before, rest = source.split(BEGIN_HIDDEN, 1)
-    hidden, after = rest.split(END_HIDDEN, 1)
-    return before + after, hidden
-
-
 def source_notebook(name: str, source_dir: Path | str = SOURCE_DIR) -> NotebookNode:
     """The instructor's notebook of set ``name`` (solutions and hidden tests included), validated."""
     path = source_path(name, source_dir)
@@ -114,9 +106,9 @@ def source_notebook(name: str, source_dir: Path | str = SOURCE_DIR) -> NotebookN
         raise AuthoringError(f"{path.name}: the front matter needs trialkit: {{title: ..., minutes: <int>}}")
     nb.metadata = NotebookNode({"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
                                 "trialkit": {"set": name, "title": info["title"], "minutes": info["minutes"]}})
+    from trialkit.exercises import problems
+
     seen: dict[str, int] = {}
-    pending_answer: str | None = None  # an answer cell not yet followed by a test
-    last_answer: str | None = None
     for i, cell in enumerate(nb.cells):
         where = _where(path, i, cell)
         for key in list(cell.metadata):
@@ -125,10 +117,12 @@ def source_notebook(name: str, source_dir: Path | str = SOURCE_DIR) -> NotebookN
         cell.metadata.pop("tags", None)
         text = cell.source
         has_solution = BEGIN_SOLUTION in text or END_SOLUTION in text
-        has_hidden = BEGIN_HIDDEN in text or END_HIDDEN in text
+        if BEGIN_HIDDEN in text or END_HIDDEN in text:
+            raise AuthoringError(f"{where}: hidden tests are gone: answers are judged by the grader "
+                                 "(trialkit.exercises.problems), not by code in the notebook")
         if "nbgrader" not in cell.metadata:
-            if has_solution or has_hidden:
-                raise AuthoringError(f"{where}: solution or hidden-test markers in a cell without nbgrader metadata")
+            if has_solution:
+                raise AuthoringError(f"{where}: solution markers in a cell without nbgrader metadata")
             cell.id = f"{name}-{i:03d}"
             continue
         nbm = _full_metadata(dict(cell.metadata["nbgrader"]), where)
@@ -138,47 +132,46 @@ def source_notebook(name: str, source_dir: Path | str = SOURCE_DIR) -> NotebookN
             raise AuthoringError(f"{where}: grade_id {gid!r} already used by cell {seen[gid] + 1}")
         seen[gid] = i
         cell.id = gid.replace("_", "-")
-        is_test = nbm["grade"] and not nbm["solution"]
-        if has_hidden and not is_test:
-            raise AuthoringError(f"{where}: hidden tests belong in test cells (grade: true, solution: false)")
         if has_solution and not nbm["solution"]:
             raise AuthoringError(f"{where}: solution markers in a cell that is not an answer (solution: true)")
+        if cell.cell_type == "code" and nbm["grade"]:
+            raise AuthoringError(f"{where}: code cells are never graded in the notebook; the grader judges the "
+                                 "answer variables (remove grade: true)")
         if cell.cell_type == "code" and nbm["solution"]:
-            if nbm["grade"]:
-                raise AuthoringError(f"{where}: code answers are graded by the test cell after them, not by points of their own")
             if text.count(BEGIN_SOLUTION) != 1 or text.count(END_SOLUTION) != 1:
                 raise AuthoringError(f"{where}: an answer cell needs one {BEGIN_SOLUTION!r} ... {END_SOLUTION!r} block")
-            if pending_answer is not None:
-                raise AuthoringError(f"{where}: answer {pending_answer!r} has no test cell after it")
-            pending_answer = last_answer = gid
         elif cell.cell_type == "markdown" and nbm["solution"]:
             if not nbm["grade"]:
                 raise AuthoringError(f"{where}: a free-text answer must be graded (grade: true, points: ...)")
-        elif is_test:
-            if cell.cell_type != "code":
-                raise AuthoringError(f"{where}: a test cell must be a code cell")
-            visible, hidden = _split_hidden(text, where)
-            if "check." not in visible:
-                raise AuthoringError(f"{where}: the visible part must run a check (trialkit.exercises.check)")
-            if "check." not in hidden:
-                raise AuthoringError(f"{where}: the hidden part must run a check (trialkit.exercises.check)")
-            if last_answer is None:
-                raise AuthoringError(f"{where}: a test cell must follow the answer cell it tests")
-            pending_answer = None
         elif not nbm["locked"]:
-            raise AuthoringError(f"{where}: nbgrader metadata on a cell that is neither answer, test nor locked")
-    if pending_answer is not None:
-        raise AuthoringError(f"{path.name}: answer {pending_answer!r} has no test cell after it")
-    if not any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells):
-        raise AuthoringError(f"{path.name}: no graded cell")
+            raise AuthoringError(f"{where}: nbgrader metadata on a cell that is neither answer nor locked")
+    if "setup" not in seen:
+        raise AuthoringError(f"{path.name}: no setup cell (grade_id: setup)")
+    for q in problems.questions(name):
+        for gid in (f"{q.qid}_answer", f"{q.qid}_check"):
+            if gid not in seen:
+                raise AuthoringError(f"{path.name}: question {q.qid} needs a cell {gid}")
+        check = nb.cells[seen[f"{q.qid}_check"]].source
+        if f'student.check("{q.qid}")' not in check:
+            raise AuthoringError(f"{path.name}: cell {q.qid}_check must run student.check(\"{q.qid}\")")
+    for m in problems.manual(name):
+        if m.item not in seen:
+            raise AuthoringError(f"{path.name}: no free-text answer cell {m.item}")
+        pts = nb.cells[seen[m.item]].metadata["nbgrader"].get("points")
+        if pts != m.points:
+            raise AuthoringError(f"{path.name}: {m.item} has {pts} points, problems.MANUAL says {m.points}")
     nbformat.validate(nb)
     return nb
 
 
 def points(nb: NotebookNode) -> dict[str, float]:
-    """Points of each graded cell: {grade_id: points}."""
-    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
-            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    """Points of each graded item of a set: {question id or free-text answer id: points}."""
+    from trialkit.exercises import problems
+
+    name = nb.metadata["trialkit"]["set"]
+    out = {q.qid: float(q.points) for q in problems.questions(name)}
+    out.update({m.item: float(m.points) for m in problems.manual(name)})
+    return out
 
 
 def manual_cells(nb: NotebookNode) -> list[str]:
@@ -334,18 +327,25 @@ def check_release(released: NotebookNode, source: NotebookNode) -> None:
             raise AuthoringError(f"the release contains a line of a solution or hidden test: {line!r}")
 
 
-def completed(name: str, released: NotebookNode | None = None) -> NotebookNode:
+def completed(name: str, released: NotebookNode | None = None, code: str | None = None,
+              text: str = "My answer, written for the exercise.") -> NotebookNode:
     """The student version with every answer cell filled in from the source's solution (markers
-    removed): what a student who answers everything as the reference solution does would hand in."""
+    removed), ``MY_CODE`` set to ``code`` and every free-text answer set to ``text``: what a student who
+    answers everything as the reference solution does would hand in."""
     source = source_notebook(name)
     released = normalise_release(generate_in_scratch(name)) if released is None else copy.deepcopy(released)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+    manual = set(manual_cells(source))
     for cell in released.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in answers:
             lines = [ln for ln in answers[gid].splitlines() if BEGIN_SOLUTION not in ln and END_SOLUTION not in ln]
             cell.source = "\n".join(lines)
+        elif gid in manual:
+            cell.source = text
+        elif code is not None and cell.cell_type == "code" and cell.source.startswith("MY_CODE ="):
+            cell.source = f"MY_CODE = {code!r}"
     return released
 
 

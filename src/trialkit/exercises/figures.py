@@ -33,10 +33,18 @@ def km_chart(name: str, *, title: str, arm_labels: dict[str, str] | None = None,
     """
     if name not in synth.datasets():
         raise ValueError(f"name must be one of {synth.datasets()}, got {name!r}")
+    return km_chart_frame(synth.frame(name), title=title, arm_labels=arm_labels, step=step)
+
+
+def km_chart_frame(frame, *, title: str, arm_labels: dict[str, str] | None = None, step: float = 3.0) -> Figure:
+    """Kaplan-Meier curves of SYNTHETIC patients given as a frame with columns arm, time, event (for
+    example a student's variant, :func:`trialkit.exercises.problems.survival_frame`); as :func:`km_chart`."""
     step = _check.real("step", step, low=0.0, low_open=True)
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string, got {title!r}")
-    frame = synth.frame(name)
+    missing = {"arm", "time", "event"} - set(getattr(frame, "columns", []))
+    if missing:
+        raise ValueError(f"frame must have columns arm, time, event; missing {sorted(missing)}")
     km = survival.kaplan_meier(frame["time"], frame["event"], frame["arm"])
     labels = arm_labels or {}
     values = [{"Arm": labels.get(g, g), "time": round(float(t), 4), "survival": round(float(s), 5)}
@@ -51,7 +59,7 @@ def km_chart(name: str, *, title: str, arm_labels: dict[str, str] | None = None,
                   "subtitle": "SYNTHETIC patients reconstructed from published summaries, not trial records"},
         "description": f"{full_title}. Kaplan-Meier curves of synthetic patients, one line per arm; "
                        "dashed line at 50 % survival.",
-        "width": 560, "height": 320,
+        "width": "container", "height": 320,
         "layer": [
             {"data": {"values": values},
              "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.2},

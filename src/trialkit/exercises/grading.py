@@ -1,60 +1,50 @@
-"""Grading submitted notebooks with nbgrader, one submission at a time, each in its own process.
+"""Grading submitted notebooks: the notebook only produces answers; the grader judges them.
 
 Layout of a folder of submissions (what ``python -m trialkit.exercises grade DIR`` reads)::
 
     DIR/<student>/<set>.ipynb        e.g. DIR/ana_perez/foundations.ipynb
 
-``<student>`` is the student's id (letters, digits, ``.``, ``_``, ``-``), ``<set>`` one of the sets in
-``exercises/source``. Anything else in DIR is reported and skipped.
-
 The course folder (``~/.trialkit-course`` unless ``--course`` or ``$TRIALKIT_COURSE`` says otherwise,
-never inside the repository) is an ordinary nbgrader course: ``gradebook.db`` (SQLite), ``source/``,
-``release/``, ``submitted/``, ``autograded/``, ``feedback/``, ``nbgrader_config.py``, plus
-``trialkit-status.json`` (the outcome of the last grading of each submission) and ``logs/``.
+never inside the repository, created mode 0700) holds what must stay private: ``private/salt`` (the
+secret from which every student's variant code is derived), ``private/rubrics/`` (the instructor's
+rubrics), and ``gradebook.db`` (SQLite: statuses, the score of every part, manual scores, comments).
 
-For each submission, in order:
+For each submission:
 
 1. the file is read and validated (size limit, JSON, nbformat schema); an invalid file is reported by
-   name and skipped, and nothing in the gradebook changes;
-2. it is sanitised against the released notebook: the nbgrader metadata of every known cell is reset
-   to the released one (points, grade and lock flags cannot be changed), metadata of unknown cells is
-   dropped, duplicated ids keep the first cell, and deleted test cells are put back; nbgrader then
-   restores the source of every locked cell (tests, with their hidden part) from the gradebook;
-3. the gradebook and the course's own files (its sources, releases, configuration and every other
-   student's folders) are snapshotted in memory, and digests of the code and data the kernel imports
-   (the trialkit package, ``data/``, ``exercises/``) are taken;
-4. ``nbgrader autograde`` runs in a child process (own session, memory and file-size limits, a scratch
-   HOME) with a per-cell timeout, under a wall-clock limit for the whole submission; on timeout the
-   child and every process it started are killed;
-5. the snapshot is compared with the state after grading: if the gradebook is unreadable, if anything
-   in it changed outside this student's own rows (or a manual grade of theirs changed), or if a course
-   file changed, the gradebook and the course files are restored and the submission gets 0 with the
-   status ``tampered``. A timeout or a crash also restores the snapshot and gives 0 (status ``timeout``
-   or ``error``). A change to the code or data files is reported as a flag for review but never
-   undone: those files belong to the repository's authors, who may be editing them.
+   name, recorded with the status ``invalid`` and no score;
+2. the cells to run are assembled: the released setup cell (never the student's copy), then the
+   student's own code cells in order; check cells, figure cells and any copy of a locked cell are left
+   out. Cells are recognised by their nbgrader id and, when the metadata was lost (a notebook copied
+   into a fresh one), by their source, so a notebook without metadata is graded the same way. The
+   free-text answers are read from the Markdown cells (by id, or as the cell after their question);
+3. the cells run in a sandbox (:mod:`trialkit.exercises.sandbox`: no access to the course folder, the
+   repository's sources or other submissions, no network, limits on time, memory, processes and
+   output bytes; nothing survives it). The sandbox reports the answer variables as plain data;
+4. in this process, the student's variant code is derived from the salt and the student id (never
+   read from the notebook), the expected answers of that variant are computed, and every part is
+   judged (:func:`trialkit.exercises.problems.judge`) with partial credit and hints;
+5. the gradebook is written by this process only (the sandbox cannot reach it). A regrade replaces
+   the automatic scores of that submission and nothing else; manual scores already given are kept
+   (a changed answer text is flagged, not re-opened).
 
-The kernel runs the student's code as the user who runs the grader. The guard above catches damage to
-the gradebook and the course folder, not everything a hostile program could do on the machine (it
-could, for example, change the installed packages or other files of that user): grade untrusted
-submissions in a container or under a dedicated account. The checks a notebook's tests call live in
-the student's kernel too, so a student who replaces them (``check.close = ...``) defeats them: such
-code is flagged for review (``suspicious``), not prevented.
+Statuses: ``graded`` (possibly with cells that were stopped: see ``notes``), ``timeout`` (the whole
+submission ran out of time), ``error`` (the sandbox could not produce answers), ``invalid``.
 """
 
 from __future__ import annotations
 
-import copy
+import concurrent.futures as cf
 import csv
 import datetime as _dt
+import hashlib
+import html
 import json
 import os
+import queue
 import re
-import shutil
+import secrets
 import sqlite3
-import subprocess
-import sys
-import tempfile
-import time
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,17 +52,13 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from trialkit.exercises import authoring
+from trialkit.exercises import authoring, problems, sandbox, variants
 
 ROOT = authoring.ROOT
-STATUS_FILE = "trialkit-status.json"
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MAX_BYTES = 20 * 1024 * 1024
-DEFAULTS = {"cell_timeout": 30, "timeout": 300, "memory_mb": 4096, "file_mb": 512}
-SUSPICIOUS = ("get_ipython", "input_transformers", "run_cell", "sys.modules", "__builtins__", "builtins",
-              "importlib", "ctypes", "gradebook", "sqlite", "os.remove", "os.unlink", "shutil.rmtree", "subprocess",
-              "os.system", "os.kill", "signal", "trialkit.exercises.check", "check.close", "check.same_choice",
-              "setattr(check", "check.number =", "check.choice =", "exec(", "eval(")
+DEFAULTS = {"cell_timeout": 30, "timeout": 300, "memory_mb": 2048, "output_bytes": 2_000_000, "cell_output": 20_000}
+STUB = "YOUR ANSWER HERE"
 
 
 class GradingError(RuntimeError):
@@ -83,7 +69,7 @@ class SubmissionError(ValueError):
     """A submitted file that cannot be graded (named in the message)."""
 
 
-# --- the course folder -----------------------------------------------------------------------------
+# --- the course folder -----------------------------------------------------------------------------------
 
 
 def default_course() -> Path:
@@ -99,83 +85,69 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submission (set_name TEXT, student TEXT, status TEXT, detail TEXT, notes TEXT,
+    flags TEXT, seconds REAL, graded_at TEXT, file TEXT, PRIMARY KEY (set_name, student));
+CREATE TABLE IF NOT EXISTS part (set_name TEXT, student TEXT, question TEXT, part TEXT, score REAL, max REAL,
+    correct INTEGER, message TEXT, answer TEXT, expected TEXT, PRIMARY KEY (set_name, student, part));
+CREATE TABLE IF NOT EXISTS cell (set_name TEXT, student TEXT, idx INTEGER, ok INTEGER, error TEXT, output TEXT,
+    PRIMARY KEY (set_name, student, idx));
+CREATE TABLE IF NOT EXISTS manual (set_name TEXT, student TEXT, item TEXT, max REAL, text TEXT, text_sha TEXT,
+    score REAL, comment TEXT, marked_at TEXT, changed_after_mark INTEGER DEFAULT 0,
+    PRIMARY KEY (set_name, student, item));
+CREATE TABLE IF NOT EXISTS adjust (set_name TEXT, student TEXT, question TEXT, score REAL, comment TEXT,
+    PRIMARY KEY (set_name, student, question));
+"""
+
+
 class Course:
-    """An nbgrader course folder outside the repository."""
+    """The instructor's private course folder (outside the repository)."""
 
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root).expanduser().resolve() if root is not None else default_course().resolve()
         if _inside(self.root, ROOT) or _inside(ROOT, self.root):
             raise GradingError(f"course folder {self.root} must be outside the repository {ROOT} "
-                               "(it will hold students' work and grades); use --course DIR")
+                               "(it holds the salt, the rubrics, students' work and grades); use --course DIR")
+
+    def create(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)
+        (self.root / "private" / "rubrics").mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root / "private", 0o700)
+        with self.connect() as con:
+            con.executescript(SCHEMA)
 
     @property
     def db(self) -> Path:
         return self.root / "gradebook.db"
 
-    @property
-    def db_url(self) -> str:
-        return f"sqlite:///{self.db}"
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.db, timeout=30)
 
-    def config(self, **overrides):
-        return authoring.load_config(self.root, **overrides)
+    def salt(self) -> bytes:
+        """The course's secret salt (32 random bytes, created on first use, mode 0600)."""
+        path = self.root / "private" / "salt"
+        if not path.exists():
+            self.create()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+        text = path.read_text().strip()
+        if not re.fullmatch(r"[0-9a-f]{64}", text):
+            raise GradingError(f"{path}: not a salt written by this tool (64 hexadecimal characters)")
+        return bytes.fromhex(text)
+
+    def code(self, set_name: str, student: str) -> str:
+        return variants.variant_code(self.salt(), set_name, student)
 
     def released(self, name: str) -> NotebookNode:
-        path = self.root / "release" / name / f"{name}.ipynb"
+        path = authoring.RELEASE_DIR / name / f"{name}.ipynb"
         if not path.exists():
-            raise GradingError(f"set {name!r} has not been prepared in {self.root}")
-        return authoring.normalise_release(nbformat.read(path, as_version=4))
-
-    def prepare(self, names: list[str]) -> list[str]:
-        """Create the course folder if needed and (re)generate each set whose source changed. Returns
-        warnings (e.g. the committed release differs from the one generated from the sources)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(authoring.CONFIG_FILE, self.root / "nbgrader_config.py")
-        warnings = []
-        stamps_path = self.root / "logs" / "sources.json"
-        stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
-        for name in names:
-            nb = authoring.source_notebook(name)
-            text = authoring.dumps(nb)
-            released_path = self.root / "release" / name / f"{name}.ipynb"
-            if stamps.get(name) != text or not released_path.exists() or not self.db.exists():
-                try:
-                    authoring.generate(self.root, name, nb)
-                except RuntimeError as err:
-                    if "there are submissions associated with it" in str(err):
-                        raise GradingError(
-                            f"the source of set {name!r} gained or lost cells after submissions were graded in "
-                            f"{self.root}; nbgrader cannot change the cells of a graded set. Grade it in a new "
-                            "course folder (--course), or undo the change to the source") from None
-                    raise GradingError(f"preparing set {name!r} in {self.root} failed: {err}") from None
-                stamps[name] = text
-            committed = authoring.RELEASE_DIR / name / f"{name}.ipynb"
-            ours = authoring.dumps(self.released(name))
-            if not committed.exists() or committed.read_text(encoding="utf-8") != ours:
-                warnings.append(f"{name}: the committed release {committed.relative_to(ROOT)} is not the one generated "
-                                "from the source: run `python -m trialkit.exercises release`")
-        stamps_path.parent.mkdir(parents=True, exist_ok=True)
-        stamps_path.write_text(json.dumps(stamps))
-        return warnings
-
-    # status of the last grading of each submission
-    def load_status(self) -> dict:
-        path = self.root / STATUS_FILE
-        if not path.exists():
-            return {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def save_status(self, status: dict) -> None:
-        path = self.root / STATUS_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(status, indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+            raise GradingError(f"set {name!r} has no release at {path}: run `python -m trialkit.exercises release`")
+        return nbformat.read(path, as_version=4)
 
 
-# --- reading and sanitising a submission --------------------------------------------------------------
+# --- reading a submission ---------------------------------------------------------------------------------
 
 
 def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> NotebookNode:
@@ -197,7 +169,7 @@ def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> NotebookNode:
     if not isinstance(raw, dict) or raw.get("nbformat") != 4 or not isinstance(raw.get("cells"), list):
         raise SubmissionError(f"{path}: not a Jupyter notebook (version 4)")
     try:
-        with warnings.catch_warnings():  # duplicate or missing cell ids: nbformat repairs them, so do we
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nb = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
@@ -213,335 +185,92 @@ def _grade_id(cell) -> str | None:
     return None
 
 
-def sanitise(nb: NotebookNode, released: NotebookNode) -> tuple[NotebookNode, list[str]]:
-    """The submission with nbgrader metadata reset to the release's, unknown metadata dropped, duplicate
-    ids removed and missing test (and other locked) cells put back. Returns (notebook, notes)."""
-    nb = copy.deepcopy(nb)
-    notes = []
-    ref = {c.metadata["nbgrader"]["grade_id"]: c for c in released.cells if "nbgrader" in c.metadata}
-    order = [c.metadata["nbgrader"]["grade_id"] for c in released.cells if "nbgrader" in c.metadata]
-    seen: set[str] = set()
-    for cell in nb.cells:
-        gid = _grade_id(cell)
-        if "nbgrader" not in cell.metadata:
+def _src(cell) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else str(s)
+
+
+@dataclass
+class Prepared:
+    cells: list[str]
+    manual: dict[str, str]
+    notes: list[str]
+    typed_code: str | None
+
+
+def prepare(nb: NotebookNode, released: NotebookNode, set_name: str) -> Prepared:
+    """The code cells to run (released setup first, then the student's own cells) and the free-text
+    answers, from a submission. Locked cells are never taken from the submission."""
+    notes: list[str] = []
+    rel_locked = {}
+    setup = None
+    for c in released.cells:
+        gid = _grade_id(c)
+        meta = c.metadata.get("nbgrader", {})
+        if gid and meta.get("locked"):
+            rel_locked[gid] = _src(c)
+            if gid == "setup":
+                setup = _src(c)
+    if setup is None:
+        raise GradingError(f"the release of {set_name} has no setup cell")
+    locked_sources = {s.strip() for s in rel_locked.values()}
+    cells = ["MY_CODE = None", setup]
+    with_meta = sum(1 for c in nb.cells if _grade_id(c))
+    if with_meta == 0:
+        notes.append("the notebook has no nbgrader metadata (copied into a new notebook?): answers were read by name")
+    changed_locked, typed = 0, None
+    for c in nb.cells:
+        if c.get("cell_type") != "code":
             continue
-        if gid not in ref or gid in seen:
-            notes.append(f"dropped nbgrader metadata of {'a duplicate of ' + gid if gid in seen else 'an unknown cell'}"
-                         if gid else "dropped malformed nbgrader metadata")
-            del cell.metadata["nbgrader"]
-            for key in ("editable", "deletable"):
-                cell.metadata.pop(key, None)
+        gid, text = _grade_id(c), _src(c)
+        if gid in rel_locked or text.strip() in locked_sources:
+            if gid in rel_locked and text.strip() != rel_locked[gid].strip():
+                changed_locked += 1
             continue
-        seen.add(gid)
-        want = ref[gid]
-        if dict(cell.metadata["nbgrader"]) != {k: v for k, v in want.metadata["nbgrader"].items()}:
-            notes.append(f"reset the nbgrader metadata of {gid}")
-        cell.metadata["nbgrader"] = copy.deepcopy(want.metadata["nbgrader"])
-        for key in ("editable", "deletable"):
-            if key in want.metadata:
-                cell.metadata[key] = want.metadata[key]
-            else:
-                cell.metadata.pop(key, None)
-        if cell.cell_type != want.cell_type:
-            notes.append(f"restored the cell type of {gid}")
-            new = copy.deepcopy(want)
-            new.source = cell.source if want.metadata["nbgrader"]["solution"] else want.source
-            cell.clear()
-            cell.update(new)
-    # put back missing locked cells (tests, setup, questions) after the closest known cell before them
-    for i, gid in enumerate(order):
-        meta = ref[gid].metadata["nbgrader"]
-        if gid in seen or not (meta["locked"] or meta["grade"]):
-            continue
-        position = 0
-        for prev in reversed(order[:i]):
-            idx = next((k for k, c in enumerate(nb.cells) if _grade_id(c) == prev and "nbgrader" in c.metadata), None)
-            if idx is not None:
-                position = idx + 1
-                break
-        restored = copy.deepcopy(ref[gid])
-        restored.id = f"restored-{gid.replace('_', '-')}"
-        nb.cells.insert(position, restored)
-        seen.add(gid)
-        notes.append(f"put back the missing cell {gid}")
-    ids = set()
-    for k, cell in enumerate(nb.cells):  # cell ids must stay unique after the insertions
-        if not isinstance(cell.get("id"), str) or cell.id in ids or not re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", cell.id):
-            cell.id = f"cell-{k}"
-        ids.add(cell.id)
-    nb.metadata["kernelspec"] = copy.deepcopy(released.metadata["kernelspec"])
-    nbformat.validate(nb)
-    return nb, notes
-
-
-def suspicious(nb: NotebookNode, released: NotebookNode) -> list[str]:
-    """Names of risky constructs in the code the student wrote (cells that are not locked), for review."""
-    locked = {c.metadata["nbgrader"]["grade_id"] for c in released.cells
-              if "nbgrader" in c.metadata and c.metadata["nbgrader"]["locked"]}
-    found = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or _grade_id(cell) in locked:
-            continue
-        for word in SUSPICIOUS:
-            if word in cell.source and word not in found:
-                found.append(word)
-    return found
-
-
-# --- watching the gradebook and the files the grader relies on -------------------------------------
-
-
-def _rows(db: Path) -> dict[str, set[tuple]]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("integrity check failed")
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        out = {}
-        for t in tables:
-            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
-            out[t] = {tuple(zip(cols, row)) for row in con.execute(f'SELECT * FROM "{t}"')}
-        return out
-    finally:
-        con.close()
-
-
-def _owned(rows: dict[str, set[tuple]], set_name: str, student: str) -> dict[str, set]:
-    """Row ids belonging to this student's submission of this set (allowed to change when graded)."""
-    def ids(table, pred):
-        return {dict(r)["id"] for r in rows.get(table, ()) if pred(dict(r))}
-    assignment = ids("assignment", lambda r: r["name"] == set_name)
-    sub = ids("submitted_assignment", lambda r: r["student_id"] == student and r["assignment_id"] in assignment)
-    subnb = ids("submitted_notebook", lambda r: r["assignment_id"] in sub)
-    return {"student": {student}, "submitted_assignment": sub, "submitted_notebook": subnb,
-            "grade": ids("grade", lambda r: r["notebook_id"] in subnb),
-            "comment": ids("comment", lambda r: r["notebook_id"] in subnb)}
-
-
-_MANUAL = {"grade": ("manual_score", "extra_credit"), "comment": ("manual_comment",)}
-
-
-def gradebook_changes(before: dict, after: dict, set_name: str, student: str) -> list[str]:
-    """What changed in the gradebook outside the rows grading may touch (empty when all is well)."""
-    problems = []
-    own_b, own_a = _owned(before, set_name, student), _owned(after, set_name, student)
-    for table in sorted(set(before) | set(after)):
-        def rest(rows, own):
-            keep = own.get(table, set())
-            return {r for r in rows.get(table, set()) if dict(r).get("id") not in keep}
-        if rest(before, own_b) != rest(after, own_a):
-            problems.append(f"gradebook table {table} changed outside this submission")
-        if table in _MANUAL:
-            old = {dict(r)["id"]: dict(r) for r in before.get(table, ()) if dict(r)["id"] in own_b.get(table, ())}
-            new = {dict(r)["id"]: dict(r) for r in after.get(table, ()) if dict(r)["id"] in own_a.get(table, ())}
-            for rid in old.keys() & new.keys():
-                if any(old[rid][c] != new[rid][c] for c in _MANUAL[table]):
-                    problems.append(f"gradebook: a manual grade or comment of this submission changed ({table})")
+        m = re.search(r"^MY_CODE\s*=\s*['\"]([^'\"]{1,40})['\"]", text, re.M)
+        if m:
+            typed = m.group(1)
+        cells.append(text)
+    if changed_locked:
+        notes.append(f"{changed_locked} locked cell(s) were edited; the released version was used (checks never count)")
+    answers = {}
+    manual_items = [m.item for m in problems.manual(set_name)]
+    prompt_of = {}
+    rel = released.cells
+    for i, c in enumerate(rel):
+        if _grade_id(c) in manual_items and i > 0:
+            prompt_of[_grade_id(c)] = _src(rel[i - 1]).strip()
+    md = [c for c in nb.cells if c.get("cell_type") == "markdown"]
+    for item in manual_items:
+        found = next((c for c in md if _grade_id(c) == item), None)
+        if found is None:
+            for k, c in enumerate(md[:-1]):
+                if _src(c).strip() == prompt_of.get(item) and not _grade_id(md[k + 1]):
+                    found = md[k + 1]
                     break
-    return problems
+        text = _src(found).strip() if found is not None else ""
+        answers[item] = "" if text == STUB else text[:20000]
+    return Prepared(cells, answers, notes, typed)
 
 
-def _files(roots: list[Path], skip: list[Path]) -> list[Path]:
-    out = []
-    for base in roots:
-        if base.is_file():
-            out.append(base)
-            continue
-        if not base.exists():
-            continue
-        for p in base.rglob("*"):
-            if "__pycache__" in p.parts or ".ipynb_checkpoints" in p.parts or not p.is_file() or p.is_symlink():
-                continue
-            if not any(_inside(p, s) for s in skip):
-                out.append(p)
-    return sorted(out)
-
-
-def _course_files(course: Course, set_name: str, student: str) -> dict[Path, bytes]:
-    """The course files grading must not touch (restored if it does): configuration, sources, releases,
-    and every other submission's folders."""
-    roots = [course.root / "nbgrader_config.py", course.root / "source", course.root / "release",
-             course.root / "submitted", course.root / "autograded", course.root / "feedback"]
-    skip = [course.root / "submitted" / student / set_name, course.root / "autograded" / student / set_name]
-    files = {}
-    for p in _files(roots, skip):
-        try:
-            files[p] = p.read_bytes()
-        except OSError:
-            pass
-    return files
-
-
-def _code_files() -> dict[Path, str]:
-    """Digests of the files the kernel imports or reads (the trialkit package, the data, the exercise
-    sources). Only compared, never restored: the repository is the authors', not the grader's."""
-    import hashlib
-
-    out = {}
-    for p in _files([ROOT / "src" / "trialkit", ROOT / "data", ROOT / "exercises"], []):
-        try:
-            out[p] = hashlib.sha256(p.read_bytes()).hexdigest()
-        except OSError:
-            pass
-    return out
-
-
-class Snapshot:
-    """The gradebook (kept in memory), the course files (kept in memory) and digests of the code and data
-    files, taken before one submission is graded."""
-
-    def __init__(self, course: Course, set_name: str, student: str):
-        self.course, self.set_name, self.student = course, set_name, student
-        self.memory = sqlite3.connect(":memory:")
-        src = sqlite3.connect(f"file:{course.db}?mode=ro", uri=True)
-        try:
-            src.backup(self.memory)
-        finally:
-            src.close()
-        self.rows = _rows(course.db)
-        self.files = _course_files(course, set_name, student)
-        self.code = _code_files()
-
-    def problems(self) -> list[str]:
-        """What grading changed in the gradebook or the course files (restore these)."""
-        out = []
-        try:
-            after = _rows(self.course.db)
-        except (sqlite3.Error, OSError) as err:
-            out.append(f"the gradebook is unreadable after grading ({err})")
-        else:
-            out += gradebook_changes(self.rows, after, self.set_name, self.student)
-        now = _course_files(self.course, self.set_name, self.student)
-        for p in sorted(set(self.files) | set(now)):
-            if self.files.get(p) != now.get(p):
-                what = "removed" if p not in now else "added" if p not in self.files else "changed"
-                out.append(f"course file {what}: {p.relative_to(self.course.root)}")
-        return out
-
-    def code_changes(self) -> list[str]:
-        """Code or data files that changed while the submission was graded (reported, never restored)."""
-        now = _code_files()
-        return [str(p.relative_to(ROOT)) for p in sorted(set(self.code) | set(now)) if self.code.get(p) != now.get(p)]
-
-    def restore(self) -> None:
-        """Put the gradebook and the course files back as they were (the repository is left alone)."""
-        db = self.course.db
-        for suffix in ("-journal", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        if db.exists() or db.is_symlink():
-            db.unlink()
-        dst = sqlite3.connect(db)
-        try:
-            self.memory.backup(dst)
-        finally:
-            dst.close()
-        now = _course_files(self.course, self.set_name, self.student)
-        for p in set(now) - set(self.files):
-            p.unlink(missing_ok=True)
-        for p, content in self.files.items():
-            if now.get(p) != content:
-                p.parent.mkdir(parents=True, exist_ok=True)
-                p.write_bytes(content)
-
-    def close(self) -> None:
-        self.memory.close()
-
-
-# --- running one submission in a child process ------------------------------------------------------
-
-
-def _limits(memory_mb: int, file_mb: int):
-    def apply():
-        try:
-            import resource
-        except ImportError:  # not on POSIX
-            return
-        if memory_mb:
-            limit = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        if file_mb:
-            limit = int(file_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return apply
-
-
-def _kill_tree(procs: list) -> None:
-    """Kill the given psutil processes (psutil refuses to signal a PID that has since been reused)."""
-    import psutil
-
-    for p in procs:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(procs, timeout=5)
-
-
-def run_child(args: list[str], *, timeout: float, log: Path, memory_mb: int, file_mb: int, home: Path) -> tuple[int | None, float]:
-    """Run ``python -m trialkit.exercises <args>`` with limits; returns (exit code or None on timeout,
-    seconds). Every process the child starts is killed when it ends or times out."""
-    import psutil
-
-    env = dict(os.environ)
-    env.update({"HOME": str(home), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-                "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])})
-    env.pop("TRIALKIT_COURSE", None)
-    start = time.monotonic()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "trialkit.exercises", *args], stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(home),
-                                start_new_session=True, preexec_fn=_limits(memory_mb, file_mb))
-        seen: dict[int, psutil.Process] = {}  # every descendant met while the child ran (kernel included)
-        try:
-            child = psutil.Process(proc.pid)
-        except psutil.Error:
-            child = None
-        code = None
-        while True:
-            try:
-                for c in child.children(recursive=True) if child is not None else ():
-                    seen.setdefault(c.pid, c)
-            except psutil.Error:
-                pass
-            try:
-                code = proc.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if time.monotonic() - start > timeout:
-                    break
-        if code is None and child is not None:
-            seen[proc.pid] = child
-        _kill_tree(list(seen.values()))
-        if code is None:
-            proc.kill()
-            proc.wait()
-    return code, time.monotonic() - start
-
-
-def autograde_here(course_root: Path, set_name: str, student: str, cell_timeout: int) -> None:
-    """The child's work: ``nbgrader autograde`` of one submission (raises on failure)."""
-    from nbgrader.converters import Autograde
-
-    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy session warnings
-    course = Course(course_root)
-    cfg = course.config(**{"Execute.timeout": int(cell_timeout)})
-    log = authoring.run_nbgrader(Autograde, cfg, assignment_id=set_name, student_id=student, force=True, create_student=True)
-    print(log)
-
-
-# --- grading a folder ----------------------------------------------------------------------------
+# --- grading ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class Result:
     student: str
     set: str
-    status: str                      # graded, invalid, timeout, error, tampered, skipped
+    status: str                      # graded, invalid, timeout, error, skipped
     detail: str = ""
     seconds: float = 0.0
     file: str = ""
     notes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    score: float | None = None
+    max_score: float = 0.0
+    verdicts: list = field(default_factory=list)
+    cells: dict = field(default_factory=dict)
+    manual: dict = field(default_factory=dict)
 
 
 def discover(folder: Path, names: list[str]) -> tuple[list[tuple[str, str, Path]], list[Result]]:
@@ -574,186 +303,194 @@ def discover(folder: Path, names: list[str]) -> tuple[list[tuple[str, str, Path]
     return found, skipped
 
 
-def _zero(course: Course, set_name: str, student: str) -> None:
-    """Record a submission that could not be graded: every graded cell scores 0."""
-    from nbgrader.api import Gradebook
-
-    authoring.ensure_tools_on_path()
-    with warnings.catch_warnings(), Gradebook(course.db_url) as gb:
-        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy session warnings
-        gb.update_or_create_student(student)
-        sub = gb.update_or_create_submission(set_name, student)
-        for notebook in sub.notebooks:
-            for grade in notebook.grades:
-                grade.auto_score = 0.0
-                grade.needs_manual_grade = False
-        gb.db.commit()
-
-
-def _stage(course: Course, set_name: str, student: str, nb: NotebookNode, mtime: float) -> None:
-    folder = course.root / "submitted" / student / set_name
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    (folder / f"{set_name}.ipynb").write_text(authoring.dumps(nb), encoding="utf-8")
-    stamp = _dt.datetime.fromtimestamp(mtime, tz=_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    (folder / "timestamp.txt").write_text(stamp)
-
-
-def grade_one(course: Course, set_name: str, student: str, path: Path, *, cell_timeout: int, timeout: float,
-              memory_mb: int, file_mb: int, released: NotebookNode) -> Result:
-    result = Result(student, set_name, "graded", file=str(path))
+def grade_one(course: Course, set_name: str, student: str, path: Path, *, released: NotebookNode, slot: int = 0,
+              cell_timeout: float = DEFAULTS["cell_timeout"], timeout: float = DEFAULTS["timeout"],
+              memory_mb: int = DEFAULTS["memory_mb"], output_bytes: int = DEFAULTS["output_bytes"],
+              how: str = "auto") -> Result:
+    """Grade one submission (runs its cells in a sandbox, judges the answers here)."""
+    auto_max, manual_max = problems.max_points(set_name)
+    result = Result(student, set_name, "graded", file=str(path), max_score=auto_max + manual_max)
     try:
         nb = read_submission(path)
-        clean, result.notes = sanitise(nb, released)
+        prep = prepare(nb, released, set_name)
     except SubmissionError as err:
         result.status, result.detail = "invalid", str(err)
         return result
-    except Exception as err:  # a notebook our sanitiser cannot make sense of: report it, grade the others
-        result.status, result.detail = "invalid", f"{path}: cannot be prepared for grading ({err})"
+    except Exception as err:  # a notebook we cannot make sense of: report it, grade the others
+        result.status, result.detail = "invalid", f"{path}: cannot be prepared for grading ({type(err).__name__}: {err})"
         return result
-    result.flags = suspicious(clean, released)
-    _stage(course, set_name, student, clean, path.stat().st_mtime)
-    logs = course.root / "logs" / set_name
-    logs.mkdir(parents=True, exist_ok=True)
-    snap = Snapshot(course, set_name, student)
-    try:
-        with tempfile.TemporaryDirectory(prefix="trialkit-grade-home-") as home:
-            code, result.seconds = run_child(
-                ["_autograde", "--course", str(course.root), "--set", set_name, "--student", student,
-                 "--cell-timeout", str(int(cell_timeout))],
-                timeout=timeout, log=logs / f"{student}.log", memory_mb=memory_mb, file_mb=file_mb, home=Path(home))
-        problems = snap.problems()
-        changed = snap.code_changes()
-        if changed:
-            result.flags.append("code or data files changed while grading: " + ", ".join(changed[:5]))
-        if problems:
-            result.status = "tampered"
-            result.detail = "grading changed what it must not (restored; scored 0; review the submission): " + "; ".join(problems[:5])
-        elif code is None:
-            result.status = "timeout"
-            result.detail = f"grading took longer than {timeout:g} s and was stopped (scored 0)"
-        elif code != 0:
-            result.status = "error"
-            tail = _tail(logs / f"{student}.log")
-            result.detail = f"the grader failed (scored 0; see {logs / (student + '.log')}): {tail}"
-        if result.status != "graded":
-            snap.restore()
-            _zero(course, set_name, student)
-    finally:
-        snap.close()
+    result.notes, result.manual = prep.notes, prep.manual
+    code = course.code(set_name, student)
+    if prep.typed_code and variants.valid_code(prep.typed_code) and variants.normalise_code(prep.typed_code) != code:
+        result.flags.append("the variant code typed in the notebook is not this student's (copied notebook?)")
+    run = sandbox.run(prep.cells, problems.answer_names(set_name), code=code, cell_timeout=cell_timeout,
+                      timeout=timeout, memory_mb=memory_mb, output_bytes=output_bytes,
+                      cell_output=DEFAULTS["cell_output"], slot=slot, how=how)
+    result.seconds = run.seconds
+    offset = 2  # the two cells the grader puts first
+    result.cells = {i - offset: v for i, v in run.cells.items() if i >= offset}
+    for kind, cells in (("stopped after the cell time limit", run.timeouts), ("stopped: the process died", run.crashes),
+                        ("stopped: too much output", run.floods)):
+        for i in cells:
+            result.notes.append(f"your code cell {i - offset + 1} was {kind}; only the questions that need it lose points"
+                                if i >= offset else f"the setup cell was {kind}")
+    if run.status != "ok":
+        result.status, result.detail = run.status, run.detail
+    result.verdicts = problems.judge(set_name, code, run.answers or {})
+    result.score = sum(v.points for v in result.verdicts)
     return result
 
 
-def _tail(path: Path, n: int = 300) -> str:
-    """The most telling line of a failed grading's log: the last exception raised inside nbgrader (for
-    example ``DeadKernelError: Kernel died``), else the last lines."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    errors = [ln for ln in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b.*:", ln) and "nbgrader Autograde failed" not in ln]
-    if errors:
-        return errors[-1][:n]
-    return " | ".join(lines[-3:])[-n:]
+_WRITE = """INSERT OR REPLACE INTO submission VALUES (?,?,?,?,?,?,?,?,?)"""
+
+
+def record(course: Course, r: Result) -> None:
+    """Write one result into the gradebook (this process only)."""
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    with course.connect() as con:
+        con.execute(_WRITE, (r.set, r.student, r.status, r.detail, json.dumps(r.notes), json.dumps(r.flags),
+                             round(r.seconds, 2), now, r.file))
+        con.execute("DELETE FROM part WHERE set_name=? AND student=?", (r.set, r.student))
+        con.execute("DELETE FROM cell WHERE set_name=? AND student=?", (r.set, r.student))
+        for v in r.verdicts:
+            con.execute("INSERT INTO part VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (r.set, r.student, v.question, v.part, v.points, v.max_points, int(v.correct), v.message,
+                         v.answer, v.expected))
+        for i, c in r.cells.items():
+            if c.get("skipped") and not c.get("error"):
+                continue
+            con.execute("INSERT INTO cell VALUES (?,?,?,?,?,?)",
+                        (r.set, r.student, i, int(bool(c.get("ok"))), str(c.get("error") or "")[:2000],
+                         str(c.get("output") or "")[:4000]))
+        if r.status == "invalid":
+            return
+        for m in problems.manual(r.set):
+            text = r.manual.get(m.item, "")
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            old = con.execute("SELECT text_sha, score, marked_at FROM manual WHERE set_name=? AND student=? AND item=?",
+                              (r.set, r.student, m.item)).fetchone()
+            if old is None or old[2] in (None, "auto"):
+                score, marked = (0.0, "auto") if not text else (None, None)
+                con.execute("INSERT OR REPLACE INTO manual VALUES (?,?,?,?,?,?,?,?,?,0)",
+                            (r.set, r.student, m.item, m.points, text, sha, score,
+                             "no answer" if not text else None, marked))
+            elif old[0] != sha:  # marked by hand: keep the mark, say that the text changed
+                con.execute("UPDATE manual SET text=?, text_sha=?, changed_after_mark=1 WHERE set_name=? AND student=? "
+                            "AND item=?", (text, sha, r.set, r.student, m.item))
 
 
 def grade(folder: Path | str, course: Course | None = None, names: list[str] | None = None, *,
-          cell_timeout: int = DEFAULTS["cell_timeout"], timeout: float = DEFAULTS["timeout"],
-          memory_mb: int = DEFAULTS["memory_mb"], file_mb: int = DEFAULTS["file_mb"], echo=None) -> list[Result]:
-    """Grade every submission in ``folder`` (see the module notes). Returns one Result per file."""
+          cell_timeout: float = DEFAULTS["cell_timeout"], timeout: float = DEFAULTS["timeout"],
+          memory_mb: int = DEFAULTS["memory_mb"], output_bytes: int = DEFAULTS["output_bytes"],
+          jobs: int | None = None, how: str = "auto", echo=None) -> list[Result]:
+    """Grade every submission in ``folder`` in parallel (``jobs`` sandboxes at a time, default: every
+    core). Returns one Result per file; the gradebook is written as results arrive."""
     course = course or Course()
+    course.create()
+    course.salt()
     names = authoring.sets() if names is None else list(names)
     for n in names:
         authoring.source_path(n)
+    sandbox.mode(how)  # fail early, with what to install, when no sandbox is available
     say = echo or (lambda *_: None)
     found, skipped = discover(Path(folder), names)
-    for w in course.prepare(names):
-        say(f"warning: {w}")
     released = {n: course.released(n) for n in names}
-    status = course.load_status()
     results = list(skipped)
     for r in skipped:
         say(f"skipped   {r.detail}")
-    for student, set_name, path in found:
-        r = grade_one(course, set_name, student, path, cell_timeout=cell_timeout, timeout=timeout,
-                      memory_mb=memory_mb, file_mb=file_mb, released=released[set_name])
-        results.append(r)
-        status.setdefault(set_name, {})[student] = {
-            "status": r.status, "detail": r.detail, "seconds": round(r.seconds, 2), "file": r.file,
-            "notes": r.notes, "flags": r.flags,
-            "when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
-        course.save_status(status)
-        extra = f" ({r.detail})" if r.detail else ""
-        flags = f" [review: {', '.join(r.flags)}]" if r.flags else ""
-        say(f"{r.status:9s} {set_name}/{student} {r.seconds:5.1f} s{extra}{flags}")
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    slots: queue.Queue = queue.Queue()
+    for k in range(jobs):
+        slots.put(k)
+
+    def work(item):
+        student, set_name, path = item
+        slot = slots.get()
+        try:
+            return grade_one(course, set_name, student, path, released=released[set_name], slot=slot,
+                             cell_timeout=cell_timeout, timeout=timeout, memory_mb=memory_mb,
+                             output_bytes=output_bytes, how=how)
+        finally:
+            slots.put(slot)
+
+    with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for r in pool.map(work, found):
+            record(course, r)
+            results.append(r)
+            score = "" if r.score is None else f" {r.score:g}/{problems.max_points(r.set)[0]:g} auto"
+            extra = f" ({r.detail})" if r.detail else ""
+            notes = "".join(f"\n          note: {n}" for n in r.notes)
+            flags = "".join(f"\n          review: {f}" for f in r.flags)
+            say(f"{r.status:9s} {r.set}/{r.student} {r.seconds:5.1f} s{score}{extra}{notes}{flags}")
     return results
 
 
-# --- reading the gradebook: scores, export, manual marks, feedback -------------------------------------
+# --- reading the gradebook: scores, export, manual marks, feedback -------------------------------------------
 
 
 def scores(course: Course, names: list[str] | None = None) -> list[dict]:
-    """One record per (set, student) with a gradebook entry or a status: totals and per-cell scores."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    names = authoring.sets() if names is None else list(names)
-    status = course.load_status()
-    records = []
+    """One record per (set, student) in the gradebook: status, totals, per-question and manual scores."""
     if not course.db.exists():
-        return records
-    authoring.ensure_tools_on_path()
-    with Gradebook(course.db_url) as gb:
-        for name in names:
-            try:
-                assignment = gb.find_assignment(name)
-            except MissingEntry:
+        return []
+    out = []
+    with course.connect() as con:
+        con.executescript(SCHEMA)
+        rows = con.execute("SELECT set_name, student, status, detail, notes, flags, seconds, graded_at "
+                           "FROM submission ORDER BY set_name, student").fetchall()
+        for set_name, student, status, detail, notes, flags, seconds, when in rows:
+            if names is not None and set_name not in names:
                 continue
-            manual_ids = _manual_ids(name)
-            students = {s.student.id for s in assignment.submissions} | set(status.get(name, {}))
-            for student in sorted(students):
-                st = status.get(name, {}).get(student, {})
-                rec = {"set": name, "student": student, "status": st.get("status", "graded"),
-                       "detail": st.get("detail", ""), "flags": ";".join(st.get("flags", [])), "cells": {}}
-                try:
-                    sub = gb.find_submission(name, student)
-                except MissingEntry:
-                    rec.update(score=None, max_score=assignment.max_score, auto_score=None, manual_score=None,
-                               needs_manual=None, submitted="")
-                    records.append(rec)
-                    continue
-                auto = manual = 0.0
-                needs = 0
-                for nbk in sub.notebooks:
-                    for g in nbk.grades:
-                        rec["cells"][g.name] = g.score
-                        if g.name in manual_ids:
-                            manual += g.score
-                        else:
-                            auto += g.score
-                        needs += int(bool(g.needs_manual_grade))
-                rec.update(score=sub.score, max_score=sub.max_score, auto_score=auto, manual_score=manual,
-                           needs_manual=needs, submitted=str(sub.timestamp or ""))
-                records.append(rec)
-    return records
+            if set_name not in problems.SETS:
+                continue
+            auto_max, manual_max = problems.max_points(set_name)
+            rec = {"set": set_name, "student": student, "status": status, "detail": detail,
+                   "notes": json.loads(notes or "[]"), "flags": json.loads(flags or "[]"), "seconds": seconds,
+                   "graded_at": when, "max_score": auto_max + manual_max, "cells": {}, "parts": {}}
+            parts = con.execute("SELECT question, part, score FROM part WHERE set_name=? AND student=?",
+                                (set_name, student)).fetchall()
+            if status == "invalid" or not parts:
+                rec.update(score=None, auto_score=None, manual_score=None, needs_manual=None)
+                out.append(rec)
+                continue
+            per_q: dict[str, float] = {}
+            for q, p, s in parts:
+                per_q[q] = per_q.get(q, 0.0) + s
+                rec["parts"][p] = s
+            for q, s, _c in con.execute("SELECT question, score, comment FROM adjust WHERE set_name=? AND student=?",
+                                        (set_name, student)):
+                if s is not None:
+                    per_q[q] = s
+            manual = con.execute("SELECT item, score, changed_after_mark FROM manual WHERE set_name=? AND student=?",
+                                 (set_name, student)).fetchall()
+            rec["cells"] = dict(per_q)
+            for item, s, changed in manual:
+                rec["cells"][item] = s
+                if changed:
+                    rec["flags"].append(f"{item}: the answer changed after it was marked (mark kept)")
+            auto = sum(per_q.values())
+            man = sum(s for _, s, _ in manual if s is not None)
+            rec.update(auto_score=auto, manual_score=man, score=auto + man,
+                       needs_manual=sum(1 for _, s, _ in manual if s is None))
+            out.append(rec)
+    return out
 
 
-def _manual_ids(name: str) -> set[str]:
-    return set(authoring.manual_cells(authoring.source_notebook(name)))
+def _columns(names: list[str]) -> list[str]:
+    cols = []
+    for n in names:
+        cols += [f"{n}.{q.qid}" for q in problems.questions(n)] + [f"{n}.{m.item}" for m in problems.manual(n)]
+    return cols
 
 
 def export(course: Course, out: Path | str, names: list[str] | None = None) -> Path:
-    """Write the grades CSV: one row per (set, student), totals, then one column per graded cell."""
-    names = authoring.sets() if names is None else list(names)
+    """Write the grades CSV: one row per (set, student) of the gradebook (every set unless ``names``)."""
     recs = scores(course, names)
-    cells = []
-    for name in names:
-        cells += [f"{name}.{gid}" for gid in authoring.points(authoring.source_notebook(name))]
+    shown = sorted({r["set"] for r in recs} | set(names or []))
+    cells = _columns(shown)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     head = ["set", "student", "status", "score", "max_score", "auto_score", "manual_score", "needs_manual_grade",
-            "submitted", "flags", "detail"] + cells
+            "graded_at", "flags", "notes", "detail"] + cells
 
     def fmt(x):
         return "" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
@@ -762,56 +499,142 @@ def export(course: Course, out: Path | str, names: list[str] | None = None) -> P
         w.writerow(head)
         for r in recs:
             row = [r["set"], r["student"], r["status"], fmt(r["score"]), fmt(r["max_score"]), fmt(r["auto_score"]),
-                   fmt(r["manual_score"]), fmt(r["needs_manual"]), r["submitted"], r["flags"], r["detail"]]
+                   fmt(r["manual_score"]), fmt(r["needs_manual"]), r["graded_at"], "; ".join(r["flags"]),
+                   "; ".join(r["notes"]), r["detail"]]
             row += [fmt(r["cells"].get(c.split(".", 1)[1])) if c.startswith(r["set"] + ".") else "" for c in cells]
             w.writerow(row)
     return out
 
 
-def mark(course: Course, set_name: str, student: str, cell: str, score: float, comment: str | None = None) -> None:
-    """Record a manual score (and comment) for a free-text answer, e.g. after reading it against the rubric."""
-    from nbgrader.api import Gradebook, MissingEntry
-
+def mark(course: Course, set_name: str, student: str, item: str, score: float | None = None,
+         comment: str | None = None) -> None:
+    """A manual score and/or comment: for a free-text answer (``q8_answer``), or for an automatically graded
+    question (``q3``, also ``q3_test``/``q3_check``), whose score it then overrides."""
     authoring.source_path(set_name)
-    pts = authoring.points(authoring.source_notebook(set_name))
-    if cell not in pts:
-        raise GradingError(f"cell must be one of the graded cells of {set_name}: {sorted(pts)}, got {cell!r}")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= pts[cell]:
-        raise GradingError(f"score must be between 0 and {pts[cell]:g} for {cell}, got {score!r}")
-    authoring.ensure_tools_on_path()
-    with Gradebook(course.db_url) as gb:
-        try:
-            grade = gb.find_grade(cell, set_name, set_name, student)
-        except MissingEntry:
-            raise GradingError(f"no graded submission of {set_name} by {student!r}") from None
-        grade.manual_score = float(score)
-        grade.needs_manual_grade = False
-        if comment is not None:
-            gb.find_comment(cell, set_name, set_name, student).manual_comment = comment
-        gb.db.commit()
+    item = re.sub(r"_(test|check)$", "", item) if isinstance(item, str) else item
+    manual = {m.item: m.points for m in problems.manual(set_name)}
+    auto = {q.qid: q.points for q in problems.questions(set_name)}
+    if item not in manual and item not in auto:
+        raise GradingError(f"cell must be one of the graded items of {set_name}: {sorted(manual) + sorted(auto)}, got {item!r}")
+    top = manual.get(item, auto.get(item))
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= top):
+        raise GradingError(f"score must be between 0 and {top:g} for {item}, got {score!r}")
+    if score is None and comment is None:
+        raise GradingError("give a score, a --comment, or both")
+    with course.connect() as con:
+        con.executescript(SCHEMA)
+        row = con.execute("SELECT status FROM submission WHERE set_name=? AND student=?", (set_name, student)).fetchone()
+        if row is None or row[0] == "invalid":
+            raise GradingError(f"no graded submission of {set_name} by {student!r}")
+        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        if item in manual:
+            if score is not None:
+                con.execute("UPDATE manual SET score=?, marked_at=?, changed_after_mark=0 WHERE set_name=? AND student=? "
+                            "AND item=?", (float(score), now, set_name, student, item))
+            if comment is not None:
+                con.execute("UPDATE manual SET comment=? WHERE set_name=? AND student=? AND item=?",
+                            (comment, set_name, student, item))
+        else:
+            old = con.execute("SELECT score, comment FROM adjust WHERE set_name=? AND student=? AND question=?",
+                              (set_name, student, item)).fetchone() or (None, None)
+            con.execute("INSERT OR REPLACE INTO adjust VALUES (?,?,?,?,?)",
+                        (set_name, student, item, float(score) if score is not None else old[0],
+                         comment if comment is not None else old[1]))
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\"():,]+)+/")
+
+
+def strip_paths(text: str) -> str:
+    """Text with every directory part of a path removed (feedback never shows where things live)."""
+    return _PATH.sub("", str(text))
+
+
+def _figure_png(set_name: str, code: str, qid: str) -> str | None:
+    import base64
+
+    from trialkit.exercises import figures
+
+    if (set_name, qid) != ("foundations", "q4"):
+        return None
+    try:
+        import vl_convert as vlc
+
+        fig = figures.km_chart_frame(problems.survival_frame(set_name, code), title="Your SYNTHETIC curves",
+                                     arm_labels={"new": "New agent", "standard": "Standard therapy"})
+        spec = dict(fig.spec, width=560)
+        return base64.b64encode(vlc.vegalite_to_png(spec, scale=1)).decode()
+    except Exception:  # a figure that cannot be drawn must not stop the feedback
+        return None
 
 
 def feedback(course: Course, out: Path | str, names: list[str] | None = None,
              students: list[str] | None = None) -> list[Path]:
-    """Per-student HTML feedback (``out/<student>/<set>.html``) for every graded submission (or only
-    those of ``students``). The page shows the student's notebook as graded, with the hidden tests, the
-    scores and the instructor's comments: hand it back after the deadline."""
-    from nbgrader.converters import GenerateFeedback
-
-    names = authoring.sets() if names is None else list(names)
-    status = course.load_status()
+    """Per-student HTML feedback (``out/<student>/<set>.html``): every part with the answer, the expected
+    answer of the student's variant, the points and a hint; the figures of the variant as images; the
+    errors of the student's cells; the manual scores and comments. Everything is escaped; no path of
+    the grader's machine appears."""
     out = Path(out)
     written = []
-    cfg = course.config()
-    for name in names:
-        for student, st in sorted(status.get(name, {}).items()):
-            if st.get("status") != "graded" or (students is not None and student not in students):
+    titles = {n: authoring.source_notebook(n).metadata["trialkit"]["title"] for n in (names or authoring.sets())}
+    with course.connect() as con:
+        con.executescript(SCHEMA)
+        recs = {(r["set"], r["student"]): r for r in scores(course, names)}
+        for (set_name, student), rec in sorted(recs.items()):
+            if students is not None and student not in students:
                 continue
-            authoring.run_nbgrader(GenerateFeedback, cfg, assignment_id=name, student_id=student, force=True)
-            html = course.root / "feedback" / student / name / f"{name}.html"
-            target = out / student / f"{name}.html"
+            if rec["status"] == "invalid":
+                continue
+            code = course.code(set_name, student)
+            e = html.escape
+            parts = con.execute("SELECT question, part, score, max, correct, message, answer, expected FROM part "
+                                "WHERE set_name=? AND student=?", (set_name, student)).fetchall()
+            adjust = {q: (s, c) for q, s, c in con.execute(
+                "SELECT question, score, comment FROM adjust WHERE set_name=? AND student=?", (set_name, student))}
+            body = [f"<h1>{e(titles.get(set_name, set_name))}</h1>",
+                    f"<p>Student <b>{e(student)}</b> · variant {e(variants.pretty(code))} · status {e(rec['status'])}"
+                    f" · score {'' if rec['score'] is None else format(rec['score'], 'g')} of {rec['max_score']:g}</p>"]
+            for n in rec["notes"]:
+                body.append(f"<p class='note'>Note: {e(strip_paths(n))}</p>")
+            for q in problems.questions(set_name):
+                rows = [p for p in parts if p[0] == q.qid]
+                got = sum(p[2] for p in rows)
+                body.append(f"<h2>Question {e(q.qid[1:])}. {e(q.title)}: {got:g} of {q.points:g}</h2>")
+                if q.qid in adjust:
+                    s, c = adjust[q.qid]
+                    if s is not None:
+                        body.append(f"<p>Score set by your instructor: {s:g}</p>")
+                    if c:
+                        body.append(f"<p class='comment'>Instructor: {e(c)}</p>")
+                png = _figure_png(set_name, code, q.qid) if q.figure else None
+                if png:
+                    body.append(f"<img alt='Your variant&#39;s SYNTHETIC Kaplan-Meier curves' "
+                                f"src='data:image/png;base64,{png}' style='max-width:100%'>")
+                body.append("<table><tr><th>answer</th><th>yours</th><th>expected</th><th>points</th><th>feedback</th></tr>")
+                for _q, part, score, mx, correct, message, answer, expected in rows:
+                    body.append(f"<tr><td>{e(part)}</td><td>{e(answer)}</td><td>{e(expected)}</td>"
+                                f"<td>{score:g} / {mx:g}</td><td>{e(strip_paths(message))}</td></tr>")
+                body.append("</table>")
+            errors = con.execute("SELECT idx, error FROM cell WHERE set_name=? AND student=? AND error != '' ORDER BY idx",
+                                 (set_name, student)).fetchall()
+            if errors:
+                body.append("<h2>Errors in your code cells</h2><ul>")
+                body += [f"<li>cell {i + 1}: {e(strip_paths(err))}</li>" for i, err in errors]
+                body.append("</ul>")
+            for item, mx, text, score, comment in con.execute(
+                    "SELECT item, max, text, score, comment FROM manual WHERE set_name=? AND student=?", (set_name, student)):
+                title = next((m.title for m in problems.manual(set_name) if m.item == item), item)
+                shown = "awaiting your instructor" if score is None else f"{score:g} of {mx:g}"
+                body.append(f"<h2>{e(title)} ({e(shown)})</h2><blockquote>{e(text or '(no answer)')}</blockquote>")
+                if comment:
+                    body.append(f"<p class='comment'>Instructor: {e(comment)}</p>")
+            page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Feedback</title>"
+                    "<style>body{font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem}table{border-collapse:"
+                    "collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}.comment{color:#0b5394}"
+                    "</style></head><body>" + "\n".join(body) + "</body></html>")
+            target = out / student / f"{set_name}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(html, target)
+            target.write_text(page, encoding="utf-8")
             written.append(target)
     return written
 
