@@ -90,3 +90,27 @@ def test_write_bundle_reuses_current_file(tmp_path):
     assert first == second and second.stat().st_mtime_ns == mtime
     text = first.read_text()
     assert "vegaEmbed" in text and len(text) > 100_000
+
+
+def test_chart_html_carries_a_prerendered_image_of_the_chart():
+    from urllib.parse import unquote
+
+    trialkit.book.setup(renderer="book")
+    html = charts.chart_html(small_chart(title="Two points").to_dict())
+    img = re.search(r'<img class="tk-static" alt="" elementtiming="tk-chart" width="(\d+)" height="(\d+)" src="([^"]+)">', html)
+    assert img, html[:300]
+    assert img.group(3).startswith("data:image/svg+xml;charset=utf-8,")
+    svg = unquote(img.group(3).split(",", 1)[1])
+    assert svg.startswith("<svg") and "Two points" in svg
+    assert re.search(rf'<svg[^>]*width="{img.group(1)}"', svg)
+    assert 'data-state="static"' in html
+
+
+def test_svg_data_uri_survives_an_html_attribute():
+    from urllib.parse import unquote
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>5 % & "quoted" <tag> #1</text></svg>'
+    uri = charts.svg_data_uri(svg)
+    body = uri.split(",", 1)[1]
+    assert '"' not in body and "<" not in body and ">" not in body and "#" not in body and "&" not in body
+    assert unquote(body) == svg

@@ -4,8 +4,11 @@
   charts as static HTML (see :mod:`trialkit.book`).
 * It generates the Vega + Vega-Lite + vega-embed bundle from the ``vl-convert-python`` package (a
   registry package, so nothing third-party is committed and nothing is fetched from a CDN) and adds it
-  to the build's ``_static`` folder.
-* It adds the bundle and the chart loader only to pages that contain a chart.
+  to the build's ``_static`` folder, wrapped as a classic script: Chromium refuses module scripts on
+  pages opened from disk (``file://``), and the wrapper keeps the bundle's names out of the page's
+  global scope.
+* It adds the chart loader only to pages that contain a chart; the loader fetches the bundle when the
+  first chart comes near the viewport (the page hints it with a prefetch link).
 * It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
 """
@@ -38,12 +41,15 @@ def write_bundle(folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / BUNDLE_NAME
-    version = f"vl-convert {vlc.__version__}; vega {vlc.get_vega_version()}; vega-embed {vlc.get_vega_embed_version()}"
+    version = f"classic-1; vl-convert {vlc.__version__}; vega {vlc.get_vega_version()}; vega-embed {vlc.get_vega_embed_version()}"
     stamp = folder / (BUNDLE_NAME + ".version")
     if target.exists() and stamp.exists() and stamp.read_text() == version:
         return target
     bundle = vlc.javascript_bundle()
-    target.write_text(f"/* Generated at build time by trialkit.sphinxext: {version} */\n{bundle}", encoding="utf-8")
+    # A classic script wrapped in a function: it runs from file:// too, and its top-level names (one of
+    # them `_`, which Sphinx also defines) stay private; it publishes window.vegaEmbed, vega, vegaLite.
+    target.write_text(f"/* Generated at build time by trialkit.sphinxext: {version} */\n"
+                      f"(function () {{\n\"use strict\";\n{bundle}\n}})();\n", encoding="utf-8")
     stamp.write_text(version)
     return target
 
@@ -66,10 +72,12 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # assistive technology (and axe-core) rejects: a list must contain list items. Drop the role.
         body = context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
     if CHART_MARKER in body:
-        # Both as ES modules: the bundle's top-level names stay out of the page's global scope (Sphinx
-        # defines a global `_`), and modules run in document order after parsing.
-        app.add_js_file(BUNDLE_NAME, type="module")
-        app.add_js_file(LOADER_NAME, type="module")
+        # A classic deferred script (module scripts are refused on file://); it loads the bundle itself
+        # when a chart comes near the viewport, after the pre-rendered images have been painted.
+        app.add_js_file(LOADER_NAME, loading_method="defer")
+        bundle = context["pathto"](f"_static/{BUNDLE_NAME}", 1)
+        context["metatags"] = context.get("metatags", "") + f'\n<link rel="prefetch" href="{bundle}" as="script">'
+
     if QUIZ_MARKER in body:
         app.add_js_file(QUIZ_NAME, loading_method="defer")
 
