@@ -4,8 +4,8 @@ Pages come from _toc.yml and charts from the HTML, so a new chapter is tested wi
 Each page is opened twice: served over HTTP at 1280x800 (a laptop) and straight from disk (file://, as
 `make book` suggests) at 390x844 (a phone). Charts are drawn only near the viewport, so the tests scroll
 each one into view, as a reader would. At both sizes: every chart drawn, no request blocked or failed,
-no console error, no sideways page scroll, no chart wider than its container, no clipped title or
-legend, no filled mark outside its plot area, every control in view together with its figure, no MyST
+no console error, no sideways page scroll, no chart wider than its container, no page more than half table by
+height (disclosures closed), no clipped title or legend, no filled mark outside its plot area, every control in view together with its figure, no MyST
 role syntax or raw field name shown. On the laptop also: every bound input changes its chart, every
 self-check question teaches (a wrong answer gets feedback but not yet the explanation), no tooltip
 shows a raw field name, and no critical or serious axe-core violation.
@@ -37,8 +37,10 @@ def chart_problems(charts) -> list[str]:
 def test_page_in_browser(doc, view, site, built_book, browser):
     url = f"{site}/{doc}.html" if view == "laptop-served" else (built_book / f"{doc}.html").as_uri()
     with tkbrowser.open_page(browser, url, viewport=VIEWS[view]) as (page, log):
+        share = tkbrowser.table_share(page)
+        problems = [f"tables take {share:.0%} of the page's height (at most half, the rest behind disclosures)"] if share > 0.5 else []
         charts = tkbrowser.wait_for_charts(page)
-        problems = chart_problems(charts)
+        problems += chart_problems(charts)
         problems += tkbrowser.layout_problems(page)
         if view == "laptop-served":
             problems += tkbrowser.raw_tooltip_fields(page)

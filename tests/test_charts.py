@@ -114,3 +114,34 @@ def test_svg_data_uri_survives_an_html_attribute():
     body = uri.split(",", 1)[1]
     assert '"' not in body and "<" not in body and ">" not in body and "#" not in body and "&" not in body
     assert unquote(body) == svg
+
+
+def test_table_collapses_a_ledger_column_into_one_mark():
+    frame = pd.DataFrame({"Endpoint": ["OS", "EFS", "DoR"],
+                          "Value": [1, 2, 3],
+                          "Ledger": ["✓ 2 recomputed numbers match", "✓ 1 recomputed number matches", "– not recomputable (see the ledger)"]})
+    html = trialkit.book.table(frame, caption="Results").data
+    assert "<th>Ledger</th>" not in html and html.count("recomputed number") == 3  # one summary + two rows on demand
+    assert "Ledger ✓ 3 recomputed numbers match; – 1 row not recomputable" in html
+    assert '<details class="tk-details tk-ledger">' in html and "<li>OS: ✓ 2 recomputed numbers match</li>" in html
+
+
+def test_ledger_summary_reports_failures_first_and_rejects_unknown_marks():
+    assert trialkit.book.ledger_summary(["✗ 1 not reproduced (see the ledger)", "✓ 4 recomputed numbers match", ""]) == \
+        "✗ 1 row not reproduced; ✓ 4 recomputed numbers match"
+    assert trialkit.book.ledger_summary(["", None]) == ""
+    with pytest.raises(ValueError, match="ledger mark 'ok'"):
+        trialkit.book.ledger_summary(["ok"])
+
+
+def test_collapsed_table_and_details_hide_evidence_behind_a_summary():
+    frame = pd.DataFrame({"Question": ["1.1", "1.2"], "Answer": ["Y", "PY"]})
+    html = trialkit.book.table(frame, caption="Signalling questions", collapsed=True).data
+    assert html.startswith('<details class="tk-details"><summary>Signalling questions (2 rows)')
+    assert "<caption>Signalling questions</caption>" in html
+    trialkit.book.setup(renderer="book")
+    both = trialkit.book.details("Quotes & checklist", "a <note>", small_chart()).data
+    assert both.startswith('<details class="tk-details"><summary>Quotes &amp; checklist')
+    assert "<p>a &lt;note&gt;</p>" in both and 'class="trialkit-chart"' in both
+    with pytest.raises(ValueError, match="cannot show a int"):
+        trialkit.book.details("x", 3)

@@ -116,6 +116,7 @@ CHART_STATES_JS = """() => Array.from(document.querySelectorAll('.trialkit-chart
 # Scroll one chart into view (charts are drawn only near the viewport) and wait until it is drawn.
 DRAW_CHART_JS = """async ([id, timeout]) => {
   const c = document.getElementById(id);
+  for (let d = c.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;  // a reader opens it
   c.scrollIntoView({block: 'center'});
   const t0 = performance.now();
   while (!['rendered', 'error'].includes(c.getAttribute('data-state'))) {
@@ -224,6 +225,21 @@ LAYOUT_JS = r"""async () => {
   window.scrollTo(0, 0);
   return out;
 }"""
+
+
+# The share of the text column's height taken by tables, as the page opens (disclosures closed).
+TABLE_SHARE_JS = """() => {
+  const article = document.querySelector('.bd-article') || document.body;
+  const tables = Array.from(article.querySelectorAll('table')).filter(t => !t.parentElement.closest('table') && t.getClientRects().length);
+  const tall = tables.reduce((sum, t) => sum + t.getBoundingClientRect().height, 0);
+  return tall / Math.max(1, article.getBoundingClientRect().height);
+}"""
+
+
+def table_share(page) -> float:
+    """Fraction (0-1) of the page's text column taken by tables with every disclosure closed; call it
+    before :func:`wait_for_charts`, which opens the disclosures that hold charts."""
+    return page.evaluate(TABLE_SHARE_JS)
 
 
 def layout_problems(page) -> list[str]:
