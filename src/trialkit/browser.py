@@ -71,13 +71,17 @@ PHONE = {"width": 390, "height": 844}
 
 
 @contextmanager
-def open_page(browser, url: str, viewport: dict | None = None, cpu_throttle: float | None = None):
+def open_page(browser, url: str, viewport: dict | None = None, cpu_throttle: float | None = None,
+              init_script: str | None = None):
     """Open ``url`` (served on 127.0.0.1, or a ``file://`` address) in a fresh context that blocks and
-    records every non-local request; ``cpu_throttle`` slows the CPU down that many times (CDP).
+    records every non-local request; ``cpu_throttle`` slows the CPU down that many times (CDP);
+    ``init_script`` runs in the page before its own scripts.
 
     Yields ``(page, log)``.
     """
     context = browser.new_context(viewport=viewport or DESKTOP)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     log = PageLog()
     if cpu_throttle:
