@@ -50,12 +50,26 @@
     return lines;
   }
 
+  // Long axis titles wrap too (Vega-Lite draws an array of lines), so that they never stick out.
+  function fitAxisTitles(s, width) {
+    var enc = s.encoding || {};
+    ["x", "y"].forEach(function (ch) {
+      var c = enc[ch];
+      if (!c) { return; }
+      var room = ch === "x" ? width - 80 : 260;
+      if (typeof c.title === "string") { c.title = wrap(c.title, Math.max(16, Math.floor(room / 8.2))); }
+      if (c.axis && typeof c.axis.title === "string") { c.axis.title = wrap(c.axis.title, Math.max(16, Math.floor(room / 8.2))); }
+    });
+    (s.layer || []).forEach(function (l) { fitAxisTitles(l, width); });
+  }
+
   function fitTitle(s, width) {
+    if (isLeaf(s)) { fitAxisTitles(s, width); }
     if (!s.title) { return; }
     var t = typeof s.title === "string" ? { text: s.title } : s.title;
     var size = t.fontSize || 15, subSize = t.subtitleFontSize || 12;
-    t.text = wrap(t.text, Math.max(16, Math.floor(width / (size * 0.58))));
-    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.56)))); }
+    t.text = wrap(t.text, Math.max(16, Math.floor(width / (size * 0.66))));
+    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.6)))); }
     s.title = t;
   }
 
@@ -130,6 +144,16 @@
     return right.map(function (r) { return leftMost + r + edges; });
   }
 
+  // On a narrow column a legend label may not be wider than the column (it is cut with an ellipsis,
+  // and the full text stays in the tooltip and the figure's description).
+  function narrowLegends(s, width) {
+    s.config = s.config || {};
+    s.config.legend = s.config.legend || {};
+    s.config.legend.labelLimit = Math.max(120, width - 60);
+    s.config.title = s.config.title || {};
+    s.config.title.frame = "bounds";
+  }
+
   function columnWidth(target) {
     return Math.floor(target.getBoundingClientRect().width || target.parentElement.getBoundingClientRect().width || 600);
   }
@@ -158,6 +182,7 @@
     live.className = "tk-live";
     target.appendChild(live);
     var fitted = clone(spec);
+    narrowLegends(fitted, width);
     var room = { guess: 70, next: 0 };
     fit(fitted, width, room, true);
     return embed(target, live, fitted).then(function (result) {
@@ -167,6 +192,7 @@
       result.finalize();
       live.innerHTML = "";
       fitted = clone(spec);
+      narrowLegends(fitted, width);
       fit(fitted, width, { guess: 70, next: 0, measured: measured }, true);
       return embed(target, live, fitted);
     }).then(function (result) {
