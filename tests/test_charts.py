@@ -145,3 +145,25 @@ def test_collapsed_table_and_details_hide_evidence_behind_a_summary():
     assert "<p>a &lt;note&gt;</p>" in both and 'class="trialkit-chart"' in both
     with pytest.raises(ValueError, match="cannot show a int"):
         trialkit.book.details("x", 3)
+
+
+def test_course_archive_holds_the_chapters_and_never_the_solutions(tmp_path):
+    import zipfile
+
+    from trialkit.sphinxext import ROOT, copy_exercise_notebooks, write_course_archive
+
+    first = write_course_archive(tmp_path / "a.zip")
+    names = zipfile.ZipFile(first).namelist()
+    assert "trialkit-course/book/precision.md" in names and "trialkit-course/src/trialkit/charts/__init__.py" in names
+    assert not [n for n in names if n.startswith("trialkit-course/exercises/source") or "__pycache__" in n]
+    assert write_course_archive(tmp_path / "b.zip").read_bytes() == first.read_bytes()  # reproducible
+    copied = copy_exercise_notebooks(tmp_path / "ex")
+    released = sorted((ROOT / "exercises" / "release").rglob("*.ipynb"))
+    assert released and [p.name for p in copied] == [p.name for p in released]
+
+
+def test_course_archive_names_what_is_missing(tmp_path):
+    from trialkit.sphinxext import write_course_archive
+
+    with pytest.raises(FileNotFoundError, match="README.md"):
+        write_course_archive(tmp_path / "x.zip", root=tmp_path)
