@@ -271,9 +271,9 @@ def withdrawal_lab_chart(grid: pd.DataFrame, published_fraction: float) -> alt.L
               axis=alt.Axis(values=sorted(grid["withdrawal_hr"].unique()), format=".2~f"))
     ys = alt.Scale(domain=[0.4, 1.4])
     base = alt.Chart(data).transform_filter(_near("true_hr", true_hr)).transform_filter(_near("withdrawal_fraction", fraction))
-    band = base.mark_area(opacity=0.18).encode(x=x, y=alt.Y("low:Q", scale=ys, title="Estimated hazard ratio"),
+    band = base.mark_area(opacity=0.18, clip=True).encode(x=x, y=alt.Y("low:Q", scale=ys, title="Estimated hazard ratio"),
                                                y2="high:Q", color=colour)
-    line = base.mark_line(point=True).encode(
+    line = base.mark_line(point=True, clip=True).encode(
         x=x, y=alt.Y("median:Q", scale=ys), color=colour,
         tooltip=[alt.Tooltip("analysis_label:N", title="Analysis"), alt.Tooltip("withdrawal_hr:Q", format=".2f", title="relative death rate"),
                  alt.Tooltip("median:Q", format=".3f", title="median HR"), alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f")])
