@@ -219,7 +219,8 @@ def stopping_lab_chart(summary: pd.DataFrame, histogram: pd.DataFrame, observed_
               axis=alt.Axis(values=[0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4]))
     base = alt.Chart(histogram).transform_filter(_near("true_hr", true_hr))
     bars = base.mark_rect(opacity=0.55, stroke="#ffffff", strokeWidth=0.3).encode(
-        x=x, x2="bin_end:Q", y=alt.Y("share:Q", title="Share of the group's trials (%)", stack=None), y2=alt.datum(0),
+        x=x, x2="bin_end:Q", y=alt.Y("share:Q", title="Share of the group's trials (%)", stack=None,
+                                        scale=alt.Scale(domain=[0, 5 * -(-float(histogram["share"].max()) // 5)], nice=False)), y2=alt.datum(0),
         color=colour, tooltip=[alt.Tooltip("group:N"), alt.Tooltip("bin_start:Q", format=".2f", title="from"),
                                alt.Tooltip("bin_end:Q", format=".2f", title="to"), alt.Tooltip("share:Q", format=".1f", title="%")])
     s = summary.assign(observed=observed_hr)
