@@ -69,7 +69,7 @@
     var t = typeof s.title === "string" ? { text: s.title } : s.title;
     var size = t.fontSize || 15, subSize = t.subtitleFontSize || 12;
     t.text = wrap(t.text, Math.max(16, Math.floor(width / (size * 0.66))));
-    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.6)))); }
+    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.53)))); }
     s.title = t;
   }
 
