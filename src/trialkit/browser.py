@@ -234,7 +234,9 @@ LAYOUT_JS = r"""async () => {
 # The share of the text column's height taken by tables, as the page opens (disclosures closed).
 TABLE_SHARE_JS = """() => {
   const article = document.querySelector('.bd-article') || document.body;
-  const tables = Array.from(article.querySelectorAll('table')).filter(t => !t.parentElement.closest('table') && t.getClientRects().length);
+  // (Chromium lays out the content of a closed <details> when asked for its size: skip it explicitly.)
+  const tables = Array.from(article.querySelectorAll('table')).filter(t => !t.parentElement.closest('table')
+    && !t.closest('details:not([open])') && t.getClientRects().length);
   const tall = tables.reduce((sum, t) => sum + t.getBoundingClientRect().height, 0);
   return tall / Math.max(1, article.getBoundingClientRect().height);
 }"""
