@@ -53,7 +53,7 @@
   // Long axis titles wrap too (Vega-Lite draws an array of lines), so that they never stick out.
   function fitAxisTitles(s, width) {
     var enc = s.encoding || {};
-    ["x", "y"].forEach(function (ch) {
+    ["x"].forEach(function (ch) {  // (a rotated y title of several lines is cut by Vega's layout)
       var c = enc[ch];
       if (!c) { return; }
       var room = ch === "x" ? width - 80 : 260;
