@@ -250,15 +250,19 @@ def test_common_mistakes_get_partial_credit_and_a_hint(graded):
 
 
 def test_a_classmates_answers_earn_no_numeric_point(graded):
-    parts = _parts(graded["course"], "d_copy")
+    course = graded["course"]
     # real-valued parts (a whole number such as a rounded-up NNT may coincide between two variants)
     # and readings by eye, whose tolerance is wide, can by chance fit another variant's curve)
-    numeric = [p for p, x in problems.parts(SET).items() if x.kind == "number" and x.tol < 0.05]
-    assert all(parts[p][0] == 0 for p in numeric), {p: parts[p] for p in numeric}
-    key = _parts(graded["course"], "g_readkey")  # the package's reference for a classmate's code: same
-    assert all(key[p][0] == 0 for p in numeric)
-    other_parts = _parts(graded["course"], "u_othercode")
-    assert all(other_parts[p][0] == 0 for p in numeric)
+    numeric = {p: x.tol for p, x in problems.parts(SET).items() if x.kind == "number" and x.tol < 0.05}
+    theirs = problems.expected(SET, course.code(SET, "a_ref"))
+    for student in ("d_copy", "g_readkey", "u_othercode"):  # a classmate's numbers; the key read for their code
+        mine = problems.expected(SET, course.code(SET, student))
+        # two variants can share an answer within its tolerance by chance (a few per cent of pairs for
+        # a hazard ratio or a power): such a part is right for both students and earns its point
+        differ = [p for p, tol in numeric.items() if abs(float(mine[p].value) - float(theirs[p].value)) > tol]
+        assert len(differ) >= len(numeric) // 2, (student, differ)  # the test keeps its teeth
+        scores = _parts(course, student)
+        assert all(scores[p][0] == 0 for p in differ), (student, {p: scores[p] for p in differ})
     other = graded["by"][(SET, "u_othercode")]
     assert any("not this student's" in f for f in other.flags)
 
