@@ -96,8 +96,10 @@ def bwrap_command(code: str, *, home_mb: int = 64) -> list[str]:
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent",
            "--new-session", "--cap-drop", "ALL", "--clearenv", "--hostname", "sandbox",
-           *_base_args(), *_mounts(), "--proc", "/proc", "--dev", "/dev",
-           "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/home/student", "--chdir", "/home/student"]
+           *_base_args(), "--proc", "/proc", "--dev", "/dev",
+           "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/home/student",
+           # after the tmpfs: a course or a virtualenv that lives under /tmp stays visible
+           *_mounts(), "--chdir", "/home/student"]
     for k, v in env.items():
         cmd += ["--setenv", k, v]
     return cmd + [str(Path(sys.prefix) / "bin" / "python"), "-I", "-m", "trialkit.exercises.runner"]
