@@ -173,6 +173,8 @@ def adverse_event_rates() -> pd.DataFrame:
 def efs_ceiling() -> pd.DataFrame:
     """The points that TOWER's event-free survival rule fixes, per arm: 100 % at randomisation, the
     CR/CRh/CRi rate from day 1 (non-responders fail on day 1), and the published 6-month estimate.
+    The article reports remission only within 12 weeks, so the day-1 value is the ceiling only if no
+    patient first reached remission later; otherwise the ceiling (the share ever in remission) is higher.
     Columns: arm, time (months), efs (percent), kind ("known" for the rule, "unknown" for the path to
     6 months), label."""
     day1 = 1 / 30.4375
@@ -181,7 +183,7 @@ def efs_ceiling() -> pd.DataFrame:
         resp = _row("responses", f"cr_crh_cri_count_{arm}")["percent_num"]
         six = _row("survival", f"efs_landmark_6m_{arm}")["value_num"]
         out += [{"arm": arm, "time": 0.0, "efs": 100.0, "kind": "known", "label": ""},
-                {"arm": arm, "time": day1, "efs": resp, "kind": "known", "label": f"day 1: {resp:g} % (remission rate)"},
+                {"arm": arm, "time": day1, "efs": resp, "kind": "known", "label": f"day 1: {resp:g} % (remission within 12 weeks)"},
                 {"arm": arm, "time": 0.6, "efs": resp, "kind": "known", "label": ""},
                 {"arm": arm, "time": 0.6, "efs": resp, "kind": "unknown", "label": ""},
                 {"arm": arm, "time": 6.0, "efs": six, "kind": "unknown", "label": f"6 months: {six:g} %"}]
