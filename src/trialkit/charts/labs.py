@@ -45,7 +45,7 @@ def boundaries_chart(trial: Trial, plan: pd.DataFrame, stop: dict) -> alt.LayerC
     text = alt.Chart(bounds).mark_text(align="center", dy=20, fontSize=11).encode(x=x, y=y, text="label:N")
     obs = alt.Chart(observed).mark_point(shape="diamond", size=160, filled=True).encode(
         x=x, y=y, color=colour, tooltip=[alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("deaths:Q")])
-    obs_text = alt.Chart(observed).mark_text(align="left", dx=12, dy=0, fontSize=11).encode(x=x, y=y, text="label:N")
+    obs_text = alt.Chart(observed).mark_text(align="center", dy=-16, fontSize=11).encode(x=x, y=y, text="label:N")
     return alt.layer(line, text, obs, obs_text).properties(
         title={"text": f"{trial.name}'s stopping boundaries, recomputed, and where the trial stopped",
                "subtitle": "Lan–DeMets O'Brien–Fleming-type spending over " + ", ".join(str(d) for d in plan["deaths"]) + " deaths"},

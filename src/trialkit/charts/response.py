@@ -89,8 +89,8 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
         color=alt.condition("datum.category == 'CR'", alt.value("#ffffff"), alt.value("#111111")))
     why = rows.mark_text(align="left", fontSize=12).encode(x=alt.value(122), y=y, text="reason:N")
     # The panel's title states the patient in words, so it changes with every control.
-    patient = alt.expr("'Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L), blasts '"
-                       " + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')")
+    patient = alt.expr("['Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L),',"
+                       " 'blasts ' + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')]")
     row_panel = alt.layer(box, word, why).properties(
         width=470, height=44 * len(response.TRIALS),
         title=alt.TitleParams(text=patient, subtitle="How each publication classifies this patient, and why", fontSize=14))

@@ -15,6 +15,7 @@
   var me = document.currentScript;
   var bundleUrl = me ? me.src.replace(/trialkit-charts\.js(\?.*)?$/, "vega-bundle.js") : "_static/vega-bundle.js";
   var bundlePromise = null;
+  var compact = false;        // set for a second fitting pass when the first left text past the edge
 
   function loadBundle() {
     if (window.vegaEmbed) { return Promise.resolve(); }
@@ -56,7 +57,7 @@
     ["x"].forEach(function (ch) {  // (a rotated y title of several lines is cut by Vega's layout)
       var c = enc[ch];
       if (!c) { return; }
-      var room = ch === "x" ? width - 80 : 260;
+      var room = ch === "x" ? (width < STACK_BELOW ? width * (compact ? 0.45 : 0.6) : width - 80) : 260;
       if (typeof c.title === "string") { c.title = wrap(c.title, Math.max(16, Math.floor(room / 8.2))); }
       if (c.axis && typeof c.axis.title === "string") { c.axis.title = wrap(c.axis.title, Math.max(16, Math.floor(room / 8.2))); }
     });
@@ -69,8 +70,51 @@
     var t = typeof s.title === "string" ? { text: s.title } : s.title;
     var size = t.fontSize || 15, subSize = t.subtitleFontSize || 12;
     t.text = wrap(t.text, Math.max(16, Math.floor(width / (size * 0.66))));
-    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.53)))); }
+    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.6)))); }
     s.title = t;
+  }
+
+  // On a narrow column a line of text placed at a fixed position (a read-out panel: x given as a value)
+  // may not run past its view: it is cut with an ellipsis (the full text stays in the tooltip, the
+  // figure's description and the page).
+  function textMarks(s, out) {
+    var m = s.mark;
+    if (m === "text" || (m && m.type === "text")) { out.push(s); }
+    (s.layer || []).forEach(function (l) { textMarks(l, out); });
+    return out;
+  }
+  // The fixed x position of a text mark (encoding value or mark property), or null when a scale places it.
+  function fixedX(t) {
+    var x = (t.encoding || {}).x;
+    if (x && typeof x.value === "number") { return { at: x.value, set: function (v) { x.value = v; } }; }
+    if (!x && typeof t.mark.x === "number") { return { at: t.mark.x, set: function (v) { t.mark.x = v; } }; }
+    if (!x) { return { at: null, set: function () {} }; }
+    return null;
+  }
+  // `from`: the width the leaf was drawn for by its author; fixed positions are scaled to the new width,
+  // and a read-out table (text in three or more columns) gets a smaller font.
+  function limitTexts(s, width, from) {
+    var marks = textMarks(s, []);
+    marks.forEach(function (t) { if (typeof t.mark === "string") { t.mark = { type: t.mark }; } });
+    var placed = marks.map(function (t) { return { t: t, pos: fixedX(t) }; }).filter(function (p) { return p.pos; });
+    var ratio = from && from > width ? width / from : 1;
+    placed.forEach(function (p) { if (p.pos.at !== null && ratio < 1) { p.pos.at = Math.round(p.pos.at * ratio); p.pos.set(p.pos.at); } });
+    var columns = placed.map(function (p) { return p.pos.at; }).filter(function (v, i, a) { return v !== null && a.indexOf(v) === i; })
+      .sort(function (a, b) { return a - b; });
+    placed.forEach(function (p) {
+      var t = p.t, at = p.pos.at, align = t.mark.align || "center", dx = t.mark.dx || 0, room;
+      if (at === null) {
+        room = width;
+      } else {
+        at += dx;
+        var next = columns.filter(function (c) { return c > p.pos.at; })[0];
+        var right = align === "left" && next !== undefined ? next - 6 : width;
+        room = align === "left" ? right - at : align === "right" ? at : 2 * Math.min(at, width - at);
+      }
+      if (columns.length >= 3 && !(t.mark.fontSize && t.mark.fontSize < 10.5)) { t.mark.fontSize = 10.5; }
+      room = Math.max(24, Math.floor(room) - 2);
+      t.mark.limit = t.mark.limit ? Math.min(t.mark.limit, room) : room;
+    });
   }
 
   // Give every view of `s` a width so that the whole figure is about `width` px wide. Beside each leaf
@@ -89,6 +133,8 @@
           var extra = room.measured && room.measured[i] !== undefined ? room.measured[i] : room.guess;
           s.width = Math.max(80, Math.floor(width - extra));
         }
+        if (width < STACK_BELOW) { limitTexts(s, s.width, w); }
+        if (!top) { fitTitle(s, s.width + 30); }
       }
       return;
     }
@@ -144,12 +190,47 @@
     return right.map(function (r) { return leftMost + r + edges; });
   }
 
+  // On a narrow column a legend laid out in a row (above or below the plot) wraps into as many
+  // columns as its longest label allows, instead of running past the figure's edge.
+  var CHANNELS = ["color", "fill", "stroke", "shape", "size", "opacity", "strokeDash"];
+  function wrapLegends(s, width) {
+    if (!s || typeof s !== "object") { return; }
+    var enc = s.encoding || {};
+    CHANNELS.forEach(function (ch) {
+      var c = enc[ch];
+      if (!c || typeof c !== "object" || c.legend === null) { return; }
+      var lg = c.legend = c.legend || {};
+      if (!(lg.orient === "top" || lg.orient === "bottom" || lg.direction === "horizontal" || compact) || lg.columns) { return; }
+      var domain = c.scale && Array.isArray(c.scale.domain) ? c.scale.domain : null;
+      var longest = domain ? Math.max.apply(null, domain.map(function (d) { return String(d).length; })) : 24;
+      var entry = longest * 0.62 * (lg.labelFontSize || 12) + 36;
+      var avail = (width - 20) * 0.6;  // a legend above or below starts where the plot starts
+      lg.columns = compact ? 1 : Math.max(1, Math.min(domain ? domain.length : 8, Math.floor(avail / entry)));
+      lg.labelLimit = Math.max(60, Math.floor((width - 20) / lg.columns) - 34);
+      if (compact) { lg.orient = "bottom"; lg.direction = "vertical"; }
+    });
+    // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
+    var y = enc.y;
+    if (y && typeof y === "object" && y.axis !== null) {
+      y.axis = y.axis || {};
+      y.axis.labelLimit = Math.min(y.axis.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
+    }
+    ["layer", "hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { wrapLegends(c, width); }); });
+    if (s.spec) { wrapLegends(s.spec, width); }
+  }
+
   // On a narrow column a legend label may not be wider than the column (it is cut with an ellipsis,
   // and the full text stays in the tooltip and the figure's description).
   function narrowLegends(s, width) {
     s.config = s.config || {};
     s.config.legend = s.config.legend || {};
     s.config.legend.labelLimit = Math.max(120, width - 60);
+    if (width < STACK_BELOW) {
+      wrapLegends(s, width);
+      // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
+      s.config.axisY = s.config.axisY || {};
+      s.config.axisY.labelLimit = Math.min(s.config.axisY.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
+    }
     s.config.title = s.config.title || {};
     s.config.title.frame = "bounds";
   }
@@ -161,6 +242,22 @@
   function svgWidth(live) {
     var svg = live.querySelector("svg");
     return svg ? parseFloat(svg.getAttribute("width")) : 0;
+  }
+
+  // How far (px) the drawn figure, or any of its titles, legends or axis titles, runs past the column.
+  function overshoot(live, width) {
+    var svg = live.querySelector("svg");
+    if (!svg) { return 0; }
+    var over = Math.max(0, parseFloat(svg.getAttribute("width")) - width);
+    var box = svg.getBoundingClientRect();
+    if (!box.width) { return over; }
+    var scale = parseFloat(svg.getAttribute("width")) / box.width || 1;
+    var texts = svg.querySelectorAll(".role-title text, .role-legend text, .role-axis-title text");
+    for (var i = 0; i < texts.length; i++) {
+      var r = texts[i].getBoundingClientRect();
+      if (r.width) { over = Math.max(over, (r.right - box.right) * scale, (box.left - r.left) * scale); }
+    }
+    return Math.ceil(over);
   }
 
   function embed(target, live, spec) {
@@ -195,6 +292,24 @@
       narrowLegends(fitted, width);
       fit(fitted, width, { guess: 70, next: 0, measured: measured }, true);
       return embed(target, live, fitted);
+    }).then(function again(result, tries) {
+      // Last resort: a title, legend or label still past the figure's edge (or the figure past its
+      // column): fit the figure to a column narrowed by the overshoot, at most twice.
+      tries = tries || 0;
+      var over = overshoot(live, width);
+      if (over < 1 || tries >= 2 || width >= STACK_BELOW) { return result; }
+      result.finalize();
+      live.innerHTML = "";
+      fitted = clone(spec);
+      // First a compact layout (one-column legends below, shorter axis labels, narrower axis titles),
+      // then, if text still sticks out, the same on a column narrowed by the overshoot.
+      var narrower = tries === 0 ? width : Math.max(Math.floor(0.85 * width), width - over - 6);
+      compact = true;
+      try {
+        narrowLegends(fitted, narrower);
+        fit(fitted, narrower, { guess: 70, next: 0 }, true);
+      } finally { compact = false; }
+      return embed(target, live, fitted).then(function (r) { return again(r, tries + 1); });
     }).then(function (result) {
       var still = target.querySelector("img.tk-static");
       if (still) { still.remove(); }
