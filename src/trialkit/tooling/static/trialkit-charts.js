@@ -57,7 +57,7 @@
     ["x"].forEach(function (ch) {  // (a rotated y title of several lines is cut by Vega's layout)
       var c = enc[ch];
       if (!c) { return; }
-      var room = ch === "x" ? (width < STACK_BELOW ? width * (compact ? 0.45 : 0.6) : width - 80) : 260;
+      var room = ch === "x" ? (compact ? width * 0.45 : width < STACK_BELOW ? width * 0.6 : width - 80) : 260;
       if (typeof c.title === "string") { c.title = wrap(c.title, Math.max(16, Math.floor(room / 8.2))); }
       if (c.axis && typeof c.axis.title === "string") { c.axis.title = wrap(c.axis.title, Math.max(16, Math.floor(room / 8.2))); }
     });
@@ -297,7 +297,7 @@
       // column): fit the figure to a column narrowed by the overshoot, at most twice.
       tries = tries || 0;
       var over = overshoot(live, width);
-      if (over < 1 || tries >= 2 || width >= STACK_BELOW) { return result; }
+      if (over < 1 || tries >= 2) { return result; }
       result.finalize();
       live.innerHTML = "";
       fitted = clone(spec);
