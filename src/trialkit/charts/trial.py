@@ -166,10 +166,11 @@ def synthetic_km_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame
         x=x, y=y, color=arm_colour(trial, legend=False),
         tooltip=[alt.Tooltip("arm_label:N", title="Arm"), alt.Tooltip("what:N"), alt.Tooltip("time:Q", format=".1f", title="months"),
                  alt.Tooltip("survival:Q", format=".1f", title="%")])
-    # Direct labels: each arm named just above its curve, near the right end.
-    ends = curves[curves["time"] <= 0.8 * t_max].sort_values("time").groupby("arm_label", sort=False).tail(1)
-    names = alt.Chart(ends).mark_text(align="right", dy=-9, fontSize=12.5, fontWeight="bold").encode(
-        x=x, y=y, text="arm_label:N", color=arm_colour(trial, legend=False))
+    # Direct labels where the curves are apart: the higher arm named above its curve, the lower below.
+    at = curves[curves["time"] <= 0.4 * t_max].sort_values("time").groupby("arm_label", sort=False).tail(1)
+    at = at.assign(dy=[-10 if v >= at["survival"].max() else 14 for v in at["survival"]])
+    names = alt.layer(*[alt.Chart(at[at["dy"] == d]).mark_text(align="left", dx=4, dy=d, fontSize=12.5, fontWeight="bold").encode(
+        x=x, y=y, text="arm_label:N", color=arm_colour(trial, legend=False)) for d in sorted(set(at["dy"]))])
     plot = alt.layer(lines, points, names).properties(
         title={"text": title, "subtitle": subtitle or [SYNTHETIC_NOTE, "Diamonds: the published points the curves pass through."]},
         width=520, height=300)
@@ -180,9 +181,10 @@ def synthetic_km_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame
     risk = with_labels(trial, at_risk)
     strip = alt.Chart(risk).mark_text(fontSize=11).encode(
         x=alt.X("time:Q", scale=xs, title=None, axis=None),
-        y=alt.Y("arm_label:N", title=None, sort=list(trial.arm_labels), axis=alt.Axis(domain=False, ticks=False, labelFontWeight="bold")),
+        y=alt.Y("arm_label:N", title=None, sort=list(trial.arm_labels), axis=None),
         text="n:Q", color=arm_colour(trial, legend=False)).properties(
-        width=520, height=alt.Step(16), title={"text": "Number at risk (SYNTHETIC)", "fontSize": 11, "fontWeight": "normal"})
+        width=520, height=alt.Step(16),
+        title={"text": "Number at risk (SYNTHETIC), in each arm's colour", "fontSize": 11, "fontWeight": "normal"})
     return alt.vconcat(plot, strip, spacing=6).resolve_scale(x="shared").properties(description=description)
 
 

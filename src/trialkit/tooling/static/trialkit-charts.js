@@ -121,7 +121,7 @@
   // view (a single or layered chart) room is kept for its axes and legends: `room.guess` px at first,
   // then what the first drawing measured for that leaf (`room.measured[i]`, in reading order).
   function fit(s, width, room, top) {
-    fitTitle(s, width);
+    if (!isLeaf(s)) { fitTitle(s, width); }
     if (isLeaf(s)) {
       var i = room.next++;
       var w = numericWidth(s);
@@ -134,8 +134,8 @@
           s.width = Math.max(80, Math.floor(width - extra));
         }
         if (width < STACK_BELOW) { limitTexts(s, s.width, w); }
-        if (!top) { fitTitle(s, s.width + 30); }
       }
+      fitTitle(s, top || typeof s.width !== "number" ? width : s.width + 30);
       return;
     }
     var spacing;
