@@ -137,14 +137,15 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
             y2="p1:Q", color=colour,
             tooltip=[alt.Tooltip("p:Q", title="platelets (× 10⁹/L)"), alt.Tooltip("a:Q", title="ANC (× 10⁹/L)", format=".2f"),
                      alt.Tooltip("category:N", title="Classification"), alt.Tooltip("reason:N", title="Why")])
+        sign = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
         lines = pd.DataFrame([{"measure": r.measure, "value": r.value,
-                               "label": f"{'ANC' if r.measure == 'ANC' else 'PLT'} {r.op} {r.value:g}"} for r in rules]).drop_duplicates(["measure", "value"])
+                               "label": f"{sign[r.op]} {r.value:g}"} for r in rules]).drop_duplicates(["measure", "value"])
         vert = lines[lines["measure"] == "ANC"]
         horiz = lines[lines["measure"] == "platelets"]
         layers = [cells]
         if len(vert):
             layers += [alt.Chart(vert).mark_rule(color="#000000", strokeWidth=1.2, strokeDash=[4, 2]).encode(x=alt.X("value:Q", scale=xs)),
-                       alt.Chart(vert).mark_text(align="left", dx=3, dy=-4, fontSize=10, fontWeight="bold").encode(
+                       alt.Chart(vert).mark_text(align="center", dy=-6, fontSize=10, fontWeight="bold").encode(
                            x=alt.X("value:Q", scale=xs), y=alt.value(0), text="label:N")]
         if len(horiz):
             layers += [alt.Chart(horiz).mark_rule(color="#000000", strokeWidth=1.2, strokeDash=[4, 2]).encode(y=alt.Y("value:Q", scale=ys)),
