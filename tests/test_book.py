@@ -158,3 +158,17 @@ def test_cache_is_invalidated_when_package_or_data_change(tmp_path):
     assert inputs_digest(root) != before
     _invalidate_cache_if_inputs_changed(root, out)
     assert not cache.exists(), "data changed: the cache must be dropped"
+
+
+def test_downloads_linked_from_the_book_exist(built_book):
+    """Notebooks, the course zip and the exercise notebooks are part of the site (they work from disk too)."""
+    import re
+
+    assert (built_book / "_static" / "trialkit-course.zip").stat().st_size > 10_000
+    missing = []
+    for page in html_pages(built_book):
+        for href in re.findall(r'href="([^"#?]+\.(?:ipynb|zip))"', page.read_text()):
+            if not (page.parent / href).resolve().exists():
+                missing.append(f"{page.relative_to(built_book)} -> {href}")
+    assert missing == []
+    assert (built_book / "_sources" / "book" / "precision.ipynb").exists()

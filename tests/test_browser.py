@@ -1,9 +1,14 @@
-"""Every page of the built book in real (Debian) chromium, offline.
+"""Every page of the built book in real (Debian) chromium, offline, as readers meet it.
 
 Pages come from _toc.yml and charts from the HTML, so a new chapter is tested without new test code.
-For every page: no blocked or failed request, no console error, every chart rendered (an svg inside
-each chart div), every bound input changes its chart, every self-check question gives feedback,
-and no critical or serious axe-core violation.
+Each page is opened twice: served over HTTP at 1280x800 (a laptop) and straight from disk (file://, as
+`make book` suggests) at 390x844 (a phone). Charts are drawn only near the viewport, so the tests scroll
+each one into view, as a reader would. At both sizes: every chart drawn, no request blocked or failed,
+no console error, no sideways page scroll, no chart wider than its container, no page more than half table by
+height (disclosures closed), no clipped title or legend, no filled mark outside its plot area, every control in view together with its figure, no MyST
+role syntax or raw field name shown. On the laptop also: every bound input changes its chart, every
+self-check question teaches (a wrong answer gets feedback but not yet the explanation), no tooltip
+shows a raw field name, and no critical or serious axe-core violation.
 """
 
 from __future__ import annotations
@@ -13,39 +18,73 @@ import pytest
 from trialkit.tooling import browser as tkbrowser
 from trialkit.tooling.build import toc_files
 
+VIEWS = {"laptop-served": tkbrowser.DESKTOP, "phone-file": tkbrowser.PHONE}
+
+
 def pytest_generate_tests(metafunc):
     if "doc" in metafunc.fixturenames:
         toc = metafunc.config.getoption("--toc")
         metafunc.parametrize("doc", toc_files(toc_path=toc) if toc else toc_files())
+    if "view" in metafunc.fixturenames:
+        metafunc.parametrize("view", list(VIEWS))
+
+
+def chart_problems(charts) -> list[str]:
+    return [f"chart {c['id']} did not render (state {c['state']})" for c in charts if c["state"] != "rendered" or not c["drawn"]]
 
 
 @pytest.mark.browser
-def test_page_in_browser(doc, site, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    with tkbrowser.open_page(browser, f"{site}/{doc}.html") as (page, log):
+def test_page_in_browser(doc, view, site, built_book, browser):
+    url = f"{site}/{doc}.html" if view == "laptop-served" else (built_book / f"{doc}.html").as_uri()
+    with tkbrowser.open_page(browser, url, viewport=VIEWS[view]) as (page, log):
+        share = tkbrowser.table_share(page)
+        problems = [f"tables take {share:.0%} of the page's height (at most half, the rest behind disclosures)"] if share > 0.5 else []
         charts = tkbrowser.wait_for_charts(page)
-        problems = []
-        for chart in charts:
-            if chart["state"] != "rendered" or not chart["drawn"]:
-                problems.append(f"chart {chart['id']} did not render (state {chart['state']})")
-                continue
-            for result in tkbrowser.exercise_inputs(page, chart["id"], chart["inputs"]):
-                if not result["changed"]:
-                    problems.append(f"chart {chart['id']}: moving input '{result['label']}' to {result['newValue']} did not change the chart")
-        for q in tkbrowser.exercise_quizzes(page):
-            if not (q["empty"].endswith("first.") and q["wrong"].startswith("Not quite") and q["right"] == "Correct." and q["explained"]):
-                problems.append(f"quiz question {q['id']} does not respond as expected: {q}")
+        problems += chart_problems(charts)
+        problems += tkbrowser.layout_problems(page)
+        if view == "laptop-served":
+            problems += tkbrowser.raw_tooltip_fields(page)
+            for chart in charts:
+                if chart["state"] != "rendered":
+                    continue
+                for result in tkbrowser.exercise_inputs(page, chart["id"], chart["inputs"]):
+                    if not result["changed"]:
+                        problems.append(f"chart {chart['id']}: moving input '{result['label']}' to {result['newValue']} did not change the chart")
+            for q in tkbrowser.exercise_quizzes(page):
+                if not (q["empty"].endswith("first.") and q["wrong"].startswith("Not quite") and q["hiddenAfterWrong"]
+                        and q["right"] == "Correct." and q["explained"]):
+                    problems.append(f"quiz question {q['id']} does not respond as expected: {q}")
         # Requests and console are judged before the audit: axe-core re-fetches stylesheets itself and
         # resolves the theme's relative @import against the page URL, which is its artefact, not ours.
         problems += [f"blocked request: {u}" for u in log.blocked]
         problems += [f"failed request: {u}" for u in log.failed]
         problems += [f"console error: {e}" for e in log.console_errors]
-        violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("critical", "serious")]
-        for v in violations:
-            targets = [n["target"] for n in v["nodes"][:3]]
-            problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}) at {targets}")
-    assert problems == [], f"{doc}:\n" + "\n".join(problems)
+        if view == "laptop-served":
+            from axe_playwright_python.sync_playwright import Axe
+
+            violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("critical", "serious")]
+            for v in violations:
+                targets = [n["target"] for n in v["nodes"][:3]]
+                problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}) at {targets}")
+    assert problems == [], f"{doc} ({view}):\n" + "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_charts_show_an_image_before_any_script(site, browser, built_book):
+    """Every chart carries its pre-rendered image, visible with JavaScript off (print, PDF, no-JS)."""
+    page_with_chart = next((d for d in toc_files() if 'class="trialkit-chart"' in (built_book / f"{d}.html").read_text()), None)
+    if page_with_chart is None:
+        pytest.fail("no page of the book has a chart")
+    context = browser.new_context(viewport=tkbrowser.PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/{page_with_chart}.html", wait_until="load")
+        sizes = page.evaluate("""() => Array.from(document.querySelectorAll('.trialkit-chart')).map(c => {
+            const img = c.querySelector('img.tk-static');
+            return img ? [img.naturalWidth, img.getBoundingClientRect().width, c.getBoundingClientRect().width] : null; })""")
+    finally:
+        context.close()
+    assert sizes and all(s is not None and s[0] > 0 and 0 < s[1] <= s[2] + 1 for s in sizes), sizes
 
 
 @pytest.mark.browser

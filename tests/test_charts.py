@@ -90,3 +90,80 @@ def test_write_bundle_reuses_current_file(tmp_path):
     assert first == second and second.stat().st_mtime_ns == mtime
     text = first.read_text()
     assert "vegaEmbed" in text and len(text) > 100_000
+
+
+def test_chart_html_carries_a_prerendered_image_of_the_chart():
+    from urllib.parse import unquote
+
+    trialkit.book.setup(renderer="book")
+    html = charts.chart_html(small_chart(title="Two points").to_dict())
+    img = re.search(r'<img class="tk-static" alt="" elementtiming="tk-chart" width="(\d+)" height="(\d+)" src="([^"]+)">', html)
+    assert img, html[:300]
+    assert img.group(3).startswith("data:image/svg+xml;charset=utf-8,")
+    svg = unquote(img.group(3).split(",", 1)[1])
+    assert svg.startswith("<svg") and "Two points" in svg
+    assert re.search(rf'<svg[^>]*width="{img.group(1)}"', svg)
+    assert 'data-state="static"' in html
+
+
+def test_svg_data_uri_survives_an_html_attribute():
+    from urllib.parse import unquote
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>5 % & "quoted" <tag> #1</text></svg>'
+    uri = charts.svg_data_uri(svg)
+    body = uri.split(",", 1)[1]
+    assert '"' not in body and "<" not in body and ">" not in body and "#" not in body and "&" not in body
+    assert unquote(body) == svg
+
+
+def test_table_collapses_a_ledger_column_into_one_mark():
+    frame = pd.DataFrame({"Endpoint": ["OS", "EFS", "DoR"],
+                          "Value": [1, 2, 3],
+                          "Ledger": ["✓ 2 recomputed numbers match", "✓ 1 recomputed number matches", "– not recomputable (see the ledger)"]})
+    html = trialkit.book.table(frame, caption="Results").data
+    assert "<th>Ledger</th>" not in html and html.count("recomputed number") == 3  # one summary + two rows on demand
+    assert "Ledger ✓ 3 recomputed numbers match; – 1 row not recomputable" in html
+    assert '<details class="tk-details tk-ledger">' in html and "<li>OS: ✓ 2 recomputed numbers match</li>" in html
+
+
+def test_ledger_summary_reports_failures_first_and_rejects_unknown_marks():
+    assert trialkit.book.ledger_summary(["✗ 1 not reproduced (see the ledger)", "✓ 4 recomputed numbers match", ""]) == \
+        "✗ 1 row not reproduced; ✓ 4 recomputed numbers match"
+    assert trialkit.book.ledger_summary(["", None]) == ""
+    with pytest.raises(ValueError, match="ledger mark 'ok'"):
+        trialkit.book.ledger_summary(["ok"])
+
+
+def test_collapsed_table_and_details_hide_evidence_behind_a_summary():
+    frame = pd.DataFrame({"Question": ["1.1", "1.2"], "Answer": ["Y", "PY"]})
+    html = trialkit.book.table(frame, caption="Signalling questions", collapsed=True).data
+    assert html.startswith('<details class="tk-details"><summary>Signalling questions (2 rows)')
+    assert "<caption>Signalling questions</caption>" in html
+    trialkit.book.setup(renderer="book")
+    both = trialkit.book.details("Quotes & checklist", "a <note>", small_chart()).data
+    assert both.startswith('<details class="tk-details"><summary>Quotes &amp; checklist')
+    assert "<p>a &lt;note&gt;</p>" in both and 'class="trialkit-chart"' in both
+    with pytest.raises(ValueError, match="cannot show a int"):
+        trialkit.book.details("x", 3)
+
+
+def test_course_archive_holds_the_chapters_and_never_the_solutions(tmp_path):
+    import zipfile
+
+    from trialkit.tooling.sphinxext import ROOT, copy_exercise_notebooks, write_course_archive
+
+    first = write_course_archive(tmp_path / "a.zip")
+    names = zipfile.ZipFile(first).namelist()
+    assert "trialkit-course/book/precision.md" in names and "trialkit-course/src/trialkit/charts/__init__.py" in names
+    assert not [n for n in names if n.startswith("trialkit-course/exercises/source") or "__pycache__" in n]
+    assert write_course_archive(tmp_path / "b.zip").read_bytes() == first.read_bytes()  # reproducible
+    copied = copy_exercise_notebooks(tmp_path / "ex")
+    released = sorted((ROOT / "exercises" / "release").rglob("*.ipynb"))
+    assert released and [p.name for p in copied] == [p.name for p in released]
+
+
+def test_course_archive_names_what_is_missing(tmp_path):
+    from trialkit.tooling.sphinxext import write_course_archive
+
+    with pytest.raises(FileNotFoundError, match="README.md"):
+        write_course_archive(tmp_path / "x.zip", root=tmp_path)

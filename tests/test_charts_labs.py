@@ -78,6 +78,11 @@ def test_static_figures():
     assert "43.9" in spec["description"]
     _check(tc.synthetic_km_chart(TOWER, synth.km_curves(["tower_os"]), synth.published_anchors("tower_os"), "OS", "Alive (%)"),
            0, words=("SYNTHETIC",))
+    risk = synth.at_risk("tower_os", [0, 6, 12])
+    spec, _ = _check(tc.synthetic_km_chart(TOWER, synth.km_curves(["tower_os"]), synth.published_anchors("tower_os"), "OS", "Alive (%)",
+                                           at_risk=risk), 0, words=("SYNTHETIC",))
+    strip = spec["vconcat"][1]
+    assert "Number at risk (SYNTHETIC)" in str(strip["title"]) and strip["encoding"]["text"]["field"] == "n"
     spec, _ = _check(tc.adverse_events_chart(TOWER, tower.adverse_event_rates(), {"blinatumomab": 267, "chemotherapy": 109}), 0)
     assert "267 blinatumomab" in _title(spec)
 

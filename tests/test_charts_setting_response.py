@@ -74,3 +74,20 @@ def test_timeline_accepts_a_frame():
                           "enrol_start": [2018.0], "enrol_end": [2019.0], "enrolment": ["2018 to 2019"]})
     spec = _spec(setting_charts.timeline(frame))
     assert "2020 to 2020" in spec["title"]["text"]
+
+
+def test_maps_put_colour_edges_on_the_thresholds():
+    """TOWER's count rules are all '>' (the boundary value fails), INO-VATE's '>=' or '<' (it passes):
+    each map's cells extend from the grid value to the side that shares its class, and every printed
+    threshold is drawn as a labelled line at its exact value."""
+    tower_rules = [r for r in response.criteria("tower").rules if r.measure in ("ANC", "platelets")]
+    inovate_rules = [r for r in response.criteria("inovate").rules if r.measure in ("ANC", "platelets")]
+    assert response_charts.threshold_side(tower_rules) == "below"
+    assert response_charts.threshold_side(inovate_rules) == "above"
+    with pytest.raises(ValueError, match="mix threshold conventions"):
+        response_charts.threshold_side(tower_rules[:1] + inovate_rules[:1])
+    spec = response_charts.classifier().to_dict()
+    text = json.dumps(spec)
+    for label in ("> 1", "> 100", "> 0.5", "> 50", "≥ 1", "≥ 100"):
+        assert json.dumps(label) in text, label
+    assert "datum.a + -0.25" in text and "datum.a + 0.25" in text

@@ -29,6 +29,8 @@ def test_render_escapes_text(tmp_path):
     ("- question: Q\n  choices: [a, b]\n  answer: 0\n", "needs an 'explanation'"),
     ("- choices: [a, b]\n  answer: 0\n  explanation: E\n", "needs a 'question'"),
     ("- question: Q\n  answer: 1\n  explanation: E\n  hint: H\n", r"unknown keys \['hint'\]"),
+    ("- question: Q\n  choices: [a, b]\n  answer: 0\n  feedback: [only one]\n  explanation: E\n", "one non-empty reply per choice"),
+    ("- question: Q\n  answer: 1\n  feedback: [x]\n  explanation: E\n", "only for multiple-choice"),
     ("[]\n", "non-empty list"),
     ("- question: [unclosed\n", "not valid YAML"),
 ])
@@ -41,3 +43,13 @@ def test_malformed_quiz_is_named(tmp_path, text, message):
 def test_unknown_quiz_is_named(tmp_path):
     with pytest.raises(quiz.QuizError, match="no such quiz"):
         quiz.load("nothing", tmp_path)
+
+
+def test_per_option_feedback_is_attached_to_its_choice(tmp_path):
+    (tmp_path / "f.yml").write_text(
+        "- question: Q\n  choices: [right, wrong]\n  answer: 0\n"
+        "  feedback: ['Yes.', 'That confuses *rate* with <risk>.']\n  explanation: E\n")
+    html = quiz.render("f", tmp_path)
+    assert 'value="1" data-feedback="That confuses &lt;em&gt;rate&lt;/em&gt; with &amp;lt;risk&amp;gt;."' in html
+    assert html.count("data-feedback=") == 2
+    assert '<div class="tk-explanation" hidden>' in html

@@ -166,3 +166,19 @@ def test_generate_rejects_unknown_name_and_bad_seed():
         synth.generate("tower_os", seed=1.5)
     with pytest.raises(ValueError, match="seed must be >= 0"):
         synth.generate("tower_os", seed=-1)
+
+
+def test_at_risk_counts_patients_still_followed():
+    frame = synth.frame("tower_os")
+    risk = synth.at_risk("tower_os", [0, 6, 12])
+    for arm, group in frame.groupby("arm"):
+        counts = risk[risk["arm"] == arm].set_index("time")["n"]
+        assert counts[0.0] == len(group)                      # everyone is at risk at time zero
+        assert counts[6.0] == int((group["time"] >= 6).sum())
+        assert counts[0.0] >= counts[6.0] >= counts[12.0]
+
+
+@pytest.mark.parametrize("times", [[], [-1, 3], [float("nan")]])
+def test_at_risk_refuses_bad_times(times):
+    with pytest.raises(ValueError, match="times must be"):
+        synth.at_risk("tower_os", times)

@@ -5,6 +5,8 @@ Questions live in ``book/quizzes/<name>.yml``: a list of items, each either mult
     - question: What does ITT protect?
       choices: [Randomisation, Blinding, Allocation concealment]
       answer: 0                      # index of the correct choice
+      feedback:                      # optional: one reply per choice, shown when it is picked
+        - ...
       explanation: ...
 
 or numeric::
@@ -16,7 +18,10 @@ or numeric::
       explanation: ...
 
 :func:`show` renders a quiz as accessible HTML (fieldsets, labelled inputs, a polite live region for
-feedback); ``static/trialkit-quiz.js`` checks answers in the browser.
+feedback); ``static/trialkit-quiz.js`` checks answers in the browser. Quizzes teach rather than give the
+answer away: a wrong choice gets its own feedback (when the question has ``feedback``) and an invitation
+to try again; the explanation, which names the right answer, appears only after a right answer or a
+second wrong one.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def load(name: str, folder: Path | str = QUIZ_DIR) -> list[dict]:
             raise QuizError(f"{where}: needs a 'question'")
         if not str(q.get("explanation", "")).strip():
             raise QuizError(f"{where}: needs an 'explanation'")
-        unknown = set(q) - {"question", "choices", "answer", "tolerance", "unit", "explanation"}
+        unknown = set(q) - {"question", "choices", "answer", "tolerance", "unit", "explanation", "feedback"}
         if unknown:
             raise QuizError(f"{where}: unknown keys {sorted(unknown)}")
         if "choices" in q:
@@ -55,6 +60,12 @@ def load(name: str, folder: Path | str = QUIZ_DIR) -> list[dict]:
                 raise QuizError(f"{where}: 'choices' must list at least two answers")
             if not isinstance(q.get("answer"), int) or not 0 <= q["answer"] < len(choices):
                 raise QuizError(f"{where}: 'answer' must be the index (0 to {len(choices) - 1}) of the correct choice")
+            feedback = q.get("feedback")
+            if feedback is not None and (not isinstance(feedback, list) or len(feedback) != len(choices)
+                                         or not all(isinstance(f, str) and f.strip() for f in feedback)):
+                raise QuizError(f"{where}: 'feedback' must list one non-empty reply per choice ({len(choices)})")
+        elif "feedback" in q:
+            raise QuizError(f"{where}: 'feedback' (one reply per choice) is only for multiple-choice questions")
         else:
             if not isinstance(q.get("answer"), (int, float)) or isinstance(q.get("answer"), bool):
                 raise QuizError(f"{where}: a numeric question needs a numeric 'answer'")
@@ -78,9 +89,12 @@ def render(name: str, folder: Path | str = QUIZ_DIR) -> str:
         qid = f"quiz-{name}-{i}"
         if "choices" in q:
             attrs = f'data-kind="choice" data-answer="{q["answer"]}"'
+            replies = q.get("feedback") or [""] * len(q["choices"])
             inputs = "".join(
-                f'<label class="tk-choice"><input type="radio" name="{qid}" value="{j}"> {_inline(c)}</label>'
-                for j, c in enumerate(q["choices"]))
+                f'<label class="tk-choice"><input type="radio" name="{qid}" value="{j}"'
+                + (f' data-feedback="{html.escape(_inline(r), quote=True)}"' if r else "")
+                + f'> <span>{_inline(c)}</span></label>'
+                for j, (c, r) in enumerate(zip(q["choices"], replies)))
         else:
             attrs = f'data-kind="numeric" data-answer="{q["answer"]}" data-tolerance="{q.get("tolerance", 0)}"'
             unit = f' <span class="tk-unit">{_inline(q["unit"])}</span>' if q.get("unit") else ""

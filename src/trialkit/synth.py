@@ -1314,3 +1314,15 @@ def anchor_readings(name: str, prefix: str) -> dict:
         raise ValueError(f"name {name!r}: expected one hazard-ratio anchor in its scorecard, found {len(hr)}")
     out[f"{prefix}_hr"] = float(hr["synthetic"].iloc[0])
     return out
+
+
+def at_risk(name: str, times, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Numbers at risk of SYNTHETIC dataset ``name`` at each of ``times`` (months), by arm: arm, time,
+    n (patients whose follow-up is at least that time). They describe the SYNTHETIC patients, not the
+    trial's; a chart that shows them says so."""
+    times = np.asarray(list(times), dtype=float)
+    if times.size == 0 or not np.all(np.isfinite(times)) or np.any(times < 0):
+        raise ValueError(f"times must be a non-empty list of months >= 0, got {list(times)!r}")
+    f = frame(name, seed)
+    rows = [(arm, float(t), int((g["time"] >= t).sum())) for arm, g in f.groupby("arm", sort=False) for t in times]
+    return pd.DataFrame(rows, columns=["arm", "time", "n"])

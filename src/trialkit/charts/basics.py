@@ -59,7 +59,7 @@ def synthetic_explorer(curves, anchors, labels: dict, scorecard=None) -> alt.Cha
     colour = alt.Color("arm:N", title="Arm", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom"))
     lines = alt.Chart(curves).mark_line(interpolate="step-after").encode(
         x=alt.X("time:Q", title="Months"),
-        y=alt.Y("survival:Q", title="Probability event-free (SYNTHETIC Kaplan–Meier)", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("survival:Q", title="Kaplan–Meier estimate (SYNTHETIC)", scale=alt.Scale(domain=[0, 1])),
         color=colour,
         detail="arm:N",
     ).transform_filter(alt.datum.label == pick)

@@ -45,7 +45,7 @@ def boundaries_chart(trial: Trial, plan: pd.DataFrame, stop: dict) -> alt.LayerC
     text = alt.Chart(bounds).mark_text(align="center", dy=20, fontSize=11).encode(x=x, y=y, text="label:N")
     obs = alt.Chart(observed).mark_point(shape="diamond", size=160, filled=True).encode(
         x=x, y=y, color=colour, tooltip=[alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("deaths:Q")])
-    obs_text = alt.Chart(observed).mark_text(align="left", dx=12, dy=0, fontSize=11).encode(x=x, y=y, text="label:N")
+    obs_text = alt.Chart(observed).mark_text(align="center", dy=-16, fontSize=11).encode(x=x, y=y, text="label:N")
     return alt.layer(line, text, obs, obs_text).properties(
         title={"text": f"{trial.name}'s stopping boundaries, recomputed, and where the trial stopped",
                "subtitle": "Lan–DeMets O'Brien–Fleming-type spending over " + ", ".join(str(d) for d in plan["deaths"]) + " deaths"},
@@ -75,7 +75,8 @@ def stopping_lab_chart(trial: Trial, summary: pd.DataFrame, histogram: pd.DataFr
               axis=alt.Axis(values=[0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4]))
     base = alt.Chart(histogram).transform_filter(near("true_hr", true_hr))
     bars = base.mark_rect(opacity=0.55, stroke="#ffffff", strokeWidth=0.3).encode(
-        x=x, x2="bin_end:Q", y=alt.Y("share:Q", title="Share of the group's trials (%)", stack=None), y2=alt.datum(0),
+        x=x, x2="bin_end:Q", y=alt.Y("share:Q", title="Share of the group's trials (%)", stack=None,
+                                        scale=alt.Scale(domain=[0, 5 * -(-float(histogram["share"].max()) // 5)], nice=False)), y2=alt.datum(0),
         color=colour, tooltip=[alt.Tooltip("group:N"), alt.Tooltip("bin_start:Q", format=".2f", title="from"),
                                alt.Tooltip("bin_end:Q", format=".2f", title="to"), alt.Tooltip("share:Q", format=".1f", title="%")])
     trial.need("primary_hr", by="stopping_lab_chart")
@@ -134,9 +135,9 @@ def withdrawal_lab_chart(trial: Trial, grid: pd.DataFrame, withdrawal_arm: str =
               axis=alt.Axis(values=sorted(grid["withdrawal_hr"].unique()), format=".2~f"))
     ys = alt.Scale(domain=[0.4, 1.4])
     base = alt.Chart(data).transform_filter(near("true_hr", true_hr)).transform_filter(near("withdrawal_fraction", fraction))
-    band = base.mark_area(opacity=0.18).encode(x=x, y=alt.Y("low:Q", scale=ys, title="Estimated hazard ratio"),
+    band = base.mark_area(opacity=0.18, clip=True).encode(x=x, y=alt.Y("low:Q", scale=ys, title="Estimated hazard ratio"),
                                                y2="high:Q", color=colour)
-    line = base.mark_line(point=True).encode(
+    line = base.mark_line(point=True, clip=True).encode(
         x=x, y=alt.Y("median:Q", scale=ys), color=colour,
         tooltip=[alt.Tooltip("analysis_label:N", title="Analysis"), alt.Tooltip("withdrawal_hr:Q", format=".2f", title="relative death rate"),
                  alt.Tooltip("median:Q", format=".3f", title="median HR"), alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f")])

@@ -19,6 +19,23 @@ GRID_TRIALS = ("tower", "inovate")       # the trials whose publications print t
 COLUMN = {"tower": "t", "inovate": "i", "e1910": "e", "topp2021": "o"}
 
 
+ANC_STEP, PLATELET_STEP = 0.25, 25        # the sliders' steps, which are the grid's
+ANC_MAX, PLATELET_MAX = 2.0, 200
+
+
+def threshold_side(rules) -> str:
+    """Which side of a threshold its boundary value belongs to, for all count ``rules`` of a trial:
+    ``"below"`` when they are '>' or '<=' (the value itself fails a '>' rule), ``"above"`` when they are
+    '>=' or '<'. A map colours each grid value's cell on that side, so colour edges fall on the
+    thresholds. Mixed conventions cannot be drawn that way and raise ValueError."""
+    ops = {r.op for r in rules}
+    if ops and ops <= {">", "<="}:
+        return "below"
+    if ops and ops <= {">=", "<"}:
+        return "above"
+    raise ValueError(f"rules mix threshold conventions {sorted(ops)}; expected all of '>'/'<=' or all of '>='/'<'")
+
+
 def _compact_grid() -> pd.DataFrame:
     grid = response.classification_grid(trials=GRID_TRIALS)
     return pd.DataFrame({
@@ -57,8 +74,8 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
     labels = _labels()
     constants = {COLUMN[t]: LETTERS[_constant_code(t)] for t in response.TRIALS if t not in GRID_TRIALS}
     p_platelets = alt.param(name="platelets", value=platelets,
-                            bind=alt.binding_range(min=0, max=200, step=25, name="Platelets (× 10⁹/L) "))
-    p_anc = alt.param(name="anc", value=anc, bind=alt.binding_range(min=0, max=2, step=0.25, name="Neutrophils, ANC (× 10⁹/L) "))
+                            bind=alt.binding_range(min=0, max=PLATELET_MAX, step=PLATELET_STEP, name="Platelets (× 10⁹/L) "))
+    p_anc = alt.param(name="anc", value=anc, bind=alt.binding_range(min=0, max=ANC_MAX, step=ANC_STEP, name="Neutrophils, ANC (× 10⁹/L) "))
     p_blasts = alt.param(name="blasts", value=blasts, bind=alt.binding_range(min=0, max=10, step=1, name="Marrow blasts (%) "))
     p_disease = alt.param(name="disease", value=False,
                           bind=alt.binding_checkbox(name="Disease outside the marrow (circulating blasts or extramedullary) "))
@@ -89,26 +106,56 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
         color=alt.condition("datum.category == 'CR'", alt.value("#ffffff"), alt.value("#111111")))
     why = rows.mark_text(align="left", fontSize=12).encode(x=alt.value(122), y=y, text="reason:N")
     # The panel's title states the patient in words, so it changes with every control.
-    patient = alt.expr("'Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L), blasts '"
-                       " + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')")
+    patient = alt.expr("['Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L),',"
+                       " 'blasts ' + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')]")
     row_panel = alt.layer(box, word, why).properties(
         width=470, height=44 * len(response.TRIALS),
         title=alt.TitleParams(text=patient, subtitle="How each publication classifies this patient, and why", fontSize=14))
 
-    # Platelet-ANC maps for the trials that print thresholds, at the chosen marrow and disease status.
+    # Platelet-ANC maps for the trials that print thresholds, at the chosen marrow and disease status, on
+    # continuous axes: each grid value colours the cell on the side of it that shares its classification
+    # (to its left and below for '>' thresholds, to its right and above for '>='), so colour edges fall
+    # exactly on the thresholds, which are drawn as labelled lines.
+    a_step, p_step = ANC_STEP, PLATELET_STEP
+
     def heat(trial: str) -> alt.LayerChart:
         col = COLUMN[trial]
+        rules = [r for r in response.criteria(trial).rules if r.measure in ("ANC", "platelets") and r.op]
+        side = threshold_side(rules)
         base = (alt.Chart(grid).transform_filter(same_marrow)
                 .transform_calculate(key=f"'{col}' + datum.{col}")
                 .transform_lookup(lookup="key", from_=lookup))
-        x = alt.X("a:O", title="ANC (× 10⁹/L)", axis=alt.Axis(values=[0, 0.5, 1, 1.5, 2], labelAngle=0))
-        yy = alt.Y("p:O", title="Platelets (× 10⁹/L)", sort="descending", axis=alt.Axis(values=[0, 50, 100, 150, 200]))
-        cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.3).encode(
-            x=x, y=yy, color=colour,
+        lo, hi = (-1, 0) if side == "below" else (0, 1)
+        base = base.transform_calculate(a0=f"datum.a + {lo * a_step}", a1=f"datum.a + {hi * a_step}",
+                                        p0=f"datum.p + {lo * p_step}", p1=f"datum.p + {hi * p_step}")
+        xs = alt.Scale(domain=[0, ANC_MAX], nice=False)
+        ys = alt.Scale(domain=[0, PLATELET_MAX], nice=False)
+        cells = base.mark_rect(stroke="#ffffff", strokeWidth=0.3, clip=True).encode(
+            x=alt.X("a0:Q", title="ANC (× 10⁹/L)", scale=xs, axis=alt.Axis(values=[0, 0.5, 1, 1.5, 2])),
+            x2="a1:Q",
+            y=alt.Y("p0:Q", title="Platelets (× 10⁹/L)", scale=ys, axis=alt.Axis(values=[0, 50, 100, 150, 200])),
+            y2="p1:Q", color=colour,
             tooltip=[alt.Tooltip("p:Q", title="platelets (× 10⁹/L)"), alt.Tooltip("a:Q", title="ANC (× 10⁹/L)", format=".2f"),
                      alt.Tooltip("category:N", title="Classification"), alt.Tooltip("reason:N", title="Why")])
-        marker = base.transform_filter(same_counts).mark_rect(filled=False, stroke="#000000", strokeWidth=3).encode(x=x, y=yy)
-        return alt.layer(cells, marker).properties(width=210, height=210, title=f"{response.criteria(trial).label}: all counts")
+        sign = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+        lines = pd.DataFrame([{"measure": r.measure, "value": r.value,
+                               "label": f"{sign[r.op]} {r.value:g}"} for r in rules]).drop_duplicates(["measure", "value"])
+        vert = lines[lines["measure"] == "ANC"]
+        horiz = lines[lines["measure"] == "platelets"]
+        layers = [cells]
+        if len(vert):
+            layers += [alt.Chart(vert).mark_rule(color="#000000", strokeWidth=1.2, strokeDash=[4, 2]).encode(x=alt.X("value:Q", scale=xs)),
+                       alt.Chart(vert).mark_text(align="center", dy=-6, fontSize=10, fontWeight="bold").encode(
+                           x=alt.X("value:Q", scale=xs), y=alt.value(0), text="label:N")]
+        if len(horiz):
+            layers += [alt.Chart(horiz).mark_rule(color="#000000", strokeWidth=1.2, strokeDash=[4, 2]).encode(y=alt.Y("value:Q", scale=ys)),
+                       alt.Chart(horiz).mark_text(align="right", dx=-3, dy=-4, fontSize=10, fontWeight="bold").encode(
+                           y=alt.Y("value:Q", scale=ys), x=alt.value(210), text="label:N")]
+        marker = (alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(a="anc", p="platelets")
+                  .mark_point(shape="square", size=140, filled=False, stroke="#000000", strokeWidth=3)
+                  .encode(x=alt.X("a:Q", scale=xs), y=alt.Y("p:Q", scale=ys)))
+        layers.append(marker)
+        return alt.layer(*layers).properties(width=210, height=210, title=f"{response.criteria(trial).label}: all counts")
 
     maps = alt.hconcat(*(heat(t) for t in GRID_TRIALS), spacing=24)
     silent = " and ".join(response.criteria(t).label for t in response.TRIALS if t not in GRID_TRIALS)

@@ -149,25 +149,43 @@ def efs_ceiling_chart(trial: Trial, frame: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def synthetic_km_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame, title: str, y_title: str) -> alt.LayerChart:
-    """Kaplan-Meier curves of a SYNTHETIC dataset with the published points it was built through.
-    ``curves``: arm, time, survival; ``anchors``: arm, time, survival, what."""
+def synthetic_km_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame, title: str, y_title: str,
+                       at_risk: pd.DataFrame | None = None, subtitle: str | None = None):
+    """Kaplan-Meier curves of a SYNTHETIC dataset with the published points it was built through, the
+    arms named at the end of their curves, and (``at_risk``: arm, time, n, from :func:`trialkit.synth.at_risk`)
+    a strip of SYNTHETIC numbers at risk under the time axis. ``curves``: arm, time, survival;
+    ``anchors``: arm, time, survival, what. ``title`` should state the finding (a message title)."""
     curves = with_labels(trial, curves).assign(survival=100 * curves["survival"])
     anchors = with_labels(trial, anchors).assign(survival=100 * anchors["survival"])
-    x = alt.X("time:Q", title="Months since randomisation")
+    t_max = float(curves["time"].max())
+    xs = alt.Scale(domain=[0, t_max], nice=False)
+    x = alt.X("time:Q", title="Months since randomisation", scale=xs)
     y = alt.Y("survival:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
-    lines = alt.Chart(curves).mark_line(interpolate="step-after").encode(x=x, y=y, color=arm_colour(trial))
+    lines = alt.Chart(curves).mark_line(interpolate="step-after").encode(x=x, y=y, color=arm_colour(trial, legend=False))
     points = alt.Chart(anchors).mark_point(shape="diamond", size=110, filled=True, stroke="#000000", strokeWidth=0.8).encode(
-        x=x, y=y, color=arm_colour(trial),
+        x=x, y=y, color=arm_colour(trial, legend=False),
         tooltip=[alt.Tooltip("arm_label:N", title="Arm"), alt.Tooltip("what:N"), alt.Tooltip("time:Q", format=".1f", title="months"),
                  alt.Tooltip("survival:Q", format=".1f", title="%")])
-    return alt.layer(lines, points).properties(
-        title={"text": title, "subtitle": ["Diamonds: the published medians and 6-month rates the SYNTHETIC curves were built through.",
-                                           SYNTHETIC_NOTE]},
-        description=(f"Kaplan-Meier curves of SYNTHETIC overall-survival data for the two arms of {trial.name}, passing through the "
-                     "published medians and 6-month survival rates shown as diamonds."),
-        width=520, height=300,
-    )
+    # Direct labels where the curves are apart: the higher arm named above its curve, the lower below.
+    at = curves[curves["time"] <= 0.4 * t_max].sort_values("time").groupby("arm_label", sort=False).tail(1)
+    at = at.assign(dy=[-10 if v >= at["survival"].max() else 14 for v in at["survival"]])
+    names = alt.layer(*[alt.Chart(at[at["dy"] == d]).mark_text(align="left", dx=4, dy=d, fontSize=12.5, fontWeight="bold").encode(
+        x=x, y=y, text="arm_label:N", color=arm_colour(trial, legend=False)) for d in sorted(set(at["dy"]))])
+    plot = alt.layer(lines, points, names).properties(
+        title={"text": title, "subtitle": subtitle or [SYNTHETIC_NOTE, "Diamonds: the published points the curves pass through."]},
+        width=520, height=300)
+    description = (f"Kaplan-Meier curves of SYNTHETIC data for the two arms of {trial.name}, passing through the "
+                   "published medians and landmark rates shown as diamonds" + (", with SYNTHETIC numbers at risk below." if at_risk is not None else "."))
+    if at_risk is None:
+        return plot.properties(description=description)
+    risk = with_labels(trial, at_risk)
+    strip = alt.Chart(risk).mark_text(fontSize=11).encode(
+        x=alt.X("time:Q", scale=xs, title=None, axis=None),
+        y=alt.Y("arm_label:N", title=None, sort=list(trial.arm_labels), axis=None),
+        text="n:Q", color=arm_colour(trial, legend=False)).properties(
+        width=520, height=alt.Step(16),
+        title={"text": "Number at risk (SYNTHETIC), in each arm's colour", "fontSize": 11, "fontWeight": "normal"})
+    return alt.vconcat(plot, strip, spacing=6).resolve_scale(x="shared").properties(description=description)
 
 
 def adverse_events_chart(trial: Trial, frame: pd.DataFrame, treated: dict | None = None) -> alt.LayerChart:

@@ -3,17 +3,25 @@
 Measures, on this machine:
 
 * clean build time (fresh output folder, empty execution cache) and cached rebuild time with nothing
-  changed;
+  changed (skipped with ``--built-html``, which measures an existing build);
 * the HTML weight of every page;
-* in headless Debian chromium: time from navigation start until every chart on a page has rendered,
-  and the slowest redraw after moving a bound input.
+* on a phone-class reader: headless Debian chromium at 390x844 with the CPU slowed down 4x (CDP
+  ``Emulation.setCPUThrottlingRate``), for every page: when each chart's first image is visible (the
+  pre-rendered image's paint, from the Element Timing API; for a page without pre-rendered images, when
+  the chart is drawn), when the charts in the first screen are interactive, and how long a chart further
+  down takes to become interactive once scrolled into view;
+* at 1280x800, unthrottled: the slowest redraw after moving a bound input.
 
-Prints a Markdown table and writes it to ``bench/results.md``. It is a measurement, not a test.
+The results are compared side by side with the previous run (``bench/results.json``, kept as
+``bench/previous.json``) or with another build given by ``--compare-html`` (measured in the same session,
+so both see the same machine load). Prints a Markdown table and writes ``bench/results.md``. It is a
+measurement, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
 import tempfile
@@ -23,67 +31,206 @@ from pathlib import Path
 from trialkit.tooling import browser as tkbrowser
 from trialkit.tooling.build import ROOT, build, toc_files
 
-BUDGETS = {"cached_rebuild_s": 30, "page_bytes": 1_500_000, "charts_ms": 2000, "redraw_ms": 100}
+BUDGETS = {"cached_rebuild_s": 30, "page_bytes": 1_500_000, "first_image_ms": 1000, "interactive_ms": 3000,
+           "redraw_ms": 100}
+THROTTLE = 4
+PHONE = tkbrowser.PHONE
+
+# Element Timing entries of the pre-rendered chart images (painted in the viewport), collected from the
+# start of navigation (buffered), and every chart's drawing time.
+TIMINGS_JS = """() => new Promise(resolve => {
+  const seen = {};
+  try {
+    new PerformanceObserver(list => list.getEntries().forEach(e => {
+      const chart = e.element && e.element.closest('.trialkit-chart');
+      if (chart) seen[chart.id] = e.renderTime || e.loadTime;
+    })).observe({type: 'element', buffered: true});
+  } catch (err) {}
+  setTimeout(() => resolve(Array.from(document.querySelectorAll('.trialkit-chart')).map(c => {
+    const r = c.getBoundingClientRect();
+    const img = c.querySelector('img.tk-static');
+    return {id: c.id, image: seen[c.id] ?? null, imageReady: !!(img && img.complete && img.naturalWidth) || !!c.querySelector('.tk-live svg'),
+            ready: (window.__tkImageReady || {})[c.id] ?? null,
+            inFirstScreen: r.top < window.innerHeight && r.bottom > 0,
+            state: c.getAttribute('data-state'), rendered: parseFloat(c.getAttribute('data-rendered-ms') || 'NaN')};
+  })), 50);
+})"""
+
+# When each pre-rendered image is decoded and ready to show (for charts below the first screen: a reader
+# who scrolls to it sees it at once from then on).
+IMAGE_READY_INIT = """(() => {
+  window.__tkImageReady = {};
+  const watch = img => {
+    const chart = img.closest && img.closest('.trialkit-chart');
+    if (!chart || img.__tkWatched) return;
+    img.__tkWatched = true;
+    img.decode().then(() => { window.__tkImageReady[chart.id] = performance.now(); }, () => {});
+  };
+  new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {
+    if (n.nodeType !== 1) return;
+    if (n.matches('img.tk-static')) watch(n);
+    n.querySelectorAll && n.querySelectorAll('img.tk-static').forEach(watch);
+  }))).observe(document, {childList: true, subtree: true});
+})();"""
+
+# Scroll a chart into view and report how long it takes to become interactive from then.
+SCROLL_TO_INTERACTIVE_JS = """async ([id, timeout]) => {
+  const c = document.getElementById(id);
+  for (let d = c.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+  const t0 = performance.now();
+  c.scrollIntoView({block: 'center'});
+  while (c.getAttribute('data-state') !== 'rendered') {
+    if (performance.now() - t0 > timeout) return null;
+    await new Promise(r => setTimeout(r, 10));
+  }
+  return parseFloat(c.getAttribute('data-rendered-ms')) - t0;
+}"""
+
+WAIT_FIRST_SCREEN_JS = """() => Array.from(document.querySelectorAll('.trialkit-chart')).filter(c => {
+  const r = c.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0;
+}).every(c => ['rendered', 'error'].includes(c.getAttribute('data-state')))"""
 
 
-def measure(out_dir: Path) -> dict:
-    clean = build(ROOT, out_dir, quiet=True)
-    if not clean.ok:
-        raise SystemExit("build failed:\n" + "\n".join(clean.problems))
-    cached = build(ROOT, out_dir, quiet=True)
+def measure_site(html: Path, docs: list[str], browser) -> list[dict]:
+    """Phone-class timings and desktop redraws for every page of a built site."""
     pages = []
-    with tkbrowser.serve(clean.html) as url, tkbrowser.launch() as browser:
-        for doc in toc_files():
-            html = clean.html / f"{doc}.html"
-            row = {"page": doc, "bytes": html.stat().st_size, "charts": 0, "charts_ms": None, "redraw_ms": None}
-            with tkbrowser.open_page(browser, f"{url}/{doc}.html") as (page, _log):
-                charts = tkbrowser.wait_for_charts(page, timeout_ms=30_000)
+    with tkbrowser.serve(html) as url:
+        # One throw-away load first: the browser's own start-up is not the page's cost.
+        first = next((d for d in docs if (html / f"{d}.html").exists()), None)
+        if first:
+            with tkbrowser.open_page(browser, f"{url}/{first}.html", viewport=PHONE) as (page, _log):
+                page.wait_for_timeout(500)
+        for doc in docs:
+            page_file = html / f"{doc}.html"
+            if not page_file.exists():
+                continue
+            row = {"page": doc, "bytes": page_file.stat().st_size, "charts": 0, "first_image_ms": None,
+                   "interactive_ms": None, "scroll_interactive_ms": None, "redraw_ms": None}
+            with tkbrowser.open_page(browser, f"{url}/{doc}.html", viewport=PHONE, cpu_throttle=THROTTLE,
+                                     init_script=IMAGE_READY_INIT) as (page, _log):
+                page.wait_for_function(WAIT_FIRST_SCREEN_JS, timeout=60_000)
+                charts = page.evaluate(TIMINGS_JS)
                 row["charts"] = len(charts)
                 if charts:
-                    row["charts_ms"] = page.evaluate(
-                        "() => Math.max(...Array.from(document.querySelectorAll('.trialkit-chart'))"
-                        ".map(c => parseFloat(c.getAttribute('data-rendered-ms') || 'NaN')))")
-                    redraws = [r["ms"] for c in charts for r in tkbrowser.exercise_inputs(page, c["id"], c["inputs"])]
+                    # A chart's first image: in the first screen, the paint of its pre-rendered image; further
+                    # down, when its image is parsed and decoded (from then on it shows as soon as it is
+                    # scrolled to). A chart without a pre-rendered image shows first when it is drawn.
+                    images = [c["image"] if c["image"] is not None and c["inFirstScreen"]
+                              else c["ready"] if c["ready"] is not None else c["rendered"] for c in charts]
+                    images = [v for v in images if v == v]  # drop NaN
+                    row["first_image_ms"] = max(images) if images else None
+                    first = [c["rendered"] for c in charts if c["inFirstScreen"] and c["rendered"] == c["rendered"]]
+                    row["interactive_ms"] = max(first) if first else None
+                    later = [page.evaluate(SCROLL_TO_INTERACTIVE_JS, [c["id"], 60_000]) for c in charts
+                             if not c["inFirstScreen"] and c["state"] != "rendered"]
+                    later = [v for v in later if v is not None]
+                    row["scroll_interactive_ms"] = max(later) if later else None
+            if row["charts"]:
+                with tkbrowser.open_page(browser, f"{url}/{doc}.html") as (page, _log):
+                    drawn = tkbrowser.wait_for_charts(page, timeout_ms=30_000)
+                    redraws = [r["ms"] for c in drawn if c["state"] == "rendered"
+                               for r in tkbrowser.exercise_inputs(page, c["id"], c["inputs"])]
                     row["redraw_ms"] = max(redraws) if redraws else None
             pages.append(row)
-    return {"clean_s": clean.seconds, "cached_s": cached.seconds, "pages": pages}
+    return pages
 
 
-def report(result: dict) -> str:
-    def fmt(v, spec):
+def over_budget(row: dict) -> list[str]:
+    out = []
+    if row["bytes"] > BUDGETS["page_bytes"]:
+        out.append("weight")
+    if (row["first_image_ms"] or 0) > BUDGETS["first_image_ms"]:
+        out.append("first image")
+    if max(row["interactive_ms"] or 0, row["scroll_interactive_ms"] or 0) > BUDGETS["interactive_ms"]:
+        out.append("interactive")
+    if (row["redraw_ms"] or 0) > BUDGETS["redraw_ms"]:
+        out.append("redraw")
+    return out
+
+
+def report(result: dict, previous: dict | None = None) -> str:
+    def fmt(v, spec=".0f"):
         return "–" if v is None else format(v, spec)
 
-    lines = [
-        f"# Benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, Python {platform.python_version()})",
+    def pair(p, key, spec=".0f", scale=1):
+        now = p.get(key)
+        now = None if now is None else now / scale
+        if not previous:
+            return fmt(now, spec)
+        before = next((q for q in previous["pages"] if q["page"] == p["page"]), {}).get(key)
+        before = None if before is None else before / scale
+        return f"{fmt(before, spec)} → {fmt(now, spec)}"
+
+    lines = [f"# Benchmark ({result['when']}, {result['machine']}, Python {platform.python_version()})", ""]
+    if result.get("clean_s") is not None:
+        lines += [f"- clean build (empty cache): **{result['clean_s']:.1f} s**",
+                  f"- cached rebuild, nothing changed: **{result['cached_s']:.1f} s** (budget {BUDGETS['cached_rebuild_s']} s)"]
+    else:
+        lines.append(f"- build not timed (measured the existing build {result['html']})")
+    lines.append(f"- phone-class reader: chromium at {PHONE['width']}x{PHONE['height']}, CPU slowed down {THROTTLE}x; "
+                 "redraws at 1280x800 unthrottled")
+    if previous:
+        lines.append(f"- each cell: previous ({previous['when']}, {previous.get('html') or 'fresh build'}) → this run")
+    lines += [
         "",
-        f"- clean build (empty cache): **{result['clean_s']:.1f} s**",
-        f"- cached rebuild, nothing changed: **{result['cached_s']:.1f} s** (budget {BUDGETS['cached_rebuild_s']} s)",
-        "",
-        "| page | HTML (kB) | charts | all charts rendered (ms after navigation) | slowest input redraw (ms) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| page | HTML (kB) | charts | every chart's first image (ms) | first screen interactive (ms) "
+        "| interactive after scrolling to a chart (ms) | slowest redraw (ms) | over budget |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for p in result["pages"]:
-        lines.append(f"| {p['page']} | {p['bytes'] / 1000:.0f} | {p['charts']} | {fmt(p['charts_ms'], '.0f')} | {fmt(p['redraw_ms'], '.1f')} |")
-    lines += ["", f"Budgets: page < {BUDGETS['page_bytes'] / 1e6:.1f} MB of HTML; charts rendered < {BUDGETS['charts_ms']} ms; "
-              f"redraw < {BUDGETS['redraw_ms']} ms."]
-    over = [p["page"] for p in result["pages"] if p["bytes"] > BUDGETS["page_bytes"]
-            or (p["charts_ms"] or 0) > BUDGETS["charts_ms"] or (p["redraw_ms"] or 0) > BUDGETS["redraw_ms"]]
-    if result["cached_s"] > BUDGETS["cached_rebuild_s"]:
+        lines.append(f"| {p['page']} | {pair(p, 'bytes', '.0f', 1000)} | {p['charts']} | {pair(p, 'first_image_ms')} "
+                     f"| {pair(p, 'interactive_ms')} | {pair(p, 'scroll_interactive_ms')} | {pair(p, 'redraw_ms', '.1f')} "
+                     f"| {', '.join(over_budget(p)) or '–'} |")
+    lines += ["", f"Budgets: page < {BUDGETS['page_bytes'] / 1e6:.1f} MB of HTML; every chart's first image visible "
+              f"< {BUDGETS['first_image_ms']} ms after navigation; interactive < {BUDGETS['interactive_ms']} ms "
+              f"(after navigation, or after scrolling to it); redraw < {BUDGETS['redraw_ms']} ms."]
+    over = [p["page"] for p in result["pages"] if over_budget(p)]
+    if result.get("cached_s") and result["cached_s"] > BUDGETS["cached_rebuild_s"]:
         over.append("cached rebuild")
     lines.append("Over budget: " + (", ".join(over) if over else "nothing"))
     return "\n".join(lines) + "\n"
 
 
+def run(html: Path | None, compare: Path | None, docs: list[str]) -> tuple[dict, dict | None]:
+    result = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.node(), "clean_s": None, "cached_s": None,
+              "html": str(html) if html else None}
+    with tempfile.TemporaryDirectory(prefix="trialkit-bench-") as tmp:
+        if html is None:
+            clean = build(ROOT, Path(tmp), quiet=True)
+            if not clean.ok:
+                raise SystemExit("build failed:\n" + "\n".join(clean.problems))
+            cached = build(ROOT, Path(tmp), quiet=True)
+            result.update(clean_s=clean.seconds, cached_s=cached.seconds)
+            html = clean.html
+        with tkbrowser.launch() as browser:
+            previous = None
+            if compare is not None:
+                previous = {"when": "same session", "html": str(compare), "pages": measure_site(compare, docs, browser)}
+            result["pages"] = measure_site(html, docs, browser)
+    return result, previous
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Build and page benchmarks")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--built-html", type=Path, default=None, help="measure this existing build instead of building")
+    parser.add_argument("--compare-html", type=Path, default=None,
+                        help="another build (e.g. the previous version) measured in the same session, side by side")
+    parser.add_argument("--toc", type=Path, default=None, help="the table of contents whose pages are measured")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="trialkit-bench-") as tmp:
-        text = report(measure(Path(tmp)))
+    docs = toc_files(toc_path=args.toc) if args.toc else toc_files()
+    stored = args.output.with_suffix(".json")
+    previous_run = json.loads(stored.read_text()) if stored.exists() else None
+    result, previous = run(args.built_html, args.compare_html, docs)
+    previous = previous or previous_run
+    text = report(result, previous)
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    if previous_run is not None:
+        stored.with_name("previous.json").write_text(json.dumps(previous_run, indent=1))
+    stored.write_text(json.dumps(result, indent=1))
     args.output.write_text(text)
     print(text)
-    print(f"written to {args.output}")
+    print(f"written to {args.output} (and {stored.name}; the run before is kept as previous.json)")
     return 0
 
 

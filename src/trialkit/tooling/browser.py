@@ -66,19 +66,31 @@ class PageLog:
     requests: list[str] = field(default_factory=list)
 
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
 @contextmanager
-def open_page(browser, url: str):
-    """Open ``url`` in a fresh context that blocks and records every non-local request.
+def open_page(browser, url: str, viewport: dict | None = None, cpu_throttle: float | None = None,
+              init_script: str | None = None):
+    """Open ``url`` (served on 127.0.0.1, or a ``file://`` address) in a fresh context that blocks and
+    records every non-local request; ``cpu_throttle`` slows the CPU down that many times (CDP);
+    ``init_script`` runs in the page before its own scripts.
 
     Yields ``(page, log)``.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport or DESKTOP)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     log = PageLog()
+    if cpu_throttle:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_throttle})
 
     def route(r):
         url_ = r.request.url
-        if url_.startswith(("data:", "blob:")) or urlparse(url_).hostname in LOCAL_HOSTS:
+        if url_.startswith(("data:", "blob:", "file:")) or urlparse(url_).hostname in LOCAL_HOSTS:
             r.continue_()
         else:
             log.blocked.append(url_)
@@ -97,24 +109,170 @@ def open_page(browser, url: str):
         context.close()
 
 
-WAIT_CHARTS_JS = """() => {
-  const charts = Array.from(document.querySelectorAll('.trialkit-chart'));
-  return charts.every(c => ['rendered', 'error'].includes(c.getAttribute('data-state')));
-}"""
-
 CHART_STATES_JS = """() => Array.from(document.querySelectorAll('.trialkit-chart')).map(c => ({
   id: c.id,
   state: c.getAttribute('data-state'),
-  drawn: !!c.querySelector('svg, canvas'),
+  drawn: !!c.querySelector('.tk-live svg, .tk-live canvas'),
   marks: c.querySelectorAll('svg .mark-symbol path, svg .mark-line path, svg .mark-area path, svg .mark-rect path, svg .mark-text text, svg .mark-rule line').length,
   inputs: c.querySelectorAll('.vega-bindings input, .vega-bindings select').length,
 }))"""
 
+# Scroll one chart into view (charts are drawn only near the viewport) and wait until it is drawn.
+DRAW_CHART_JS = """async ([id, timeout]) => {
+  const c = document.getElementById(id);
+  for (let d = c.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;  // a reader opens it
+  c.scrollIntoView({block: 'center'});
+  const t0 = performance.now();
+  while (!['rendered', 'error'].includes(c.getAttribute('data-state'))) {
+    if (performance.now() - t0 > timeout) return 'timeout';
+    await new Promise(r => setTimeout(r, 25));
+  }
+  return c.getAttribute('data-state');
+}"""
+
 
 def wait_for_charts(page, timeout_ms: int = 10_000) -> list[dict]:
-    """Wait until every chart on the page has rendered (or failed); return each chart's state."""
-    page.wait_for_function(WAIT_CHARTS_JS, timeout=timeout_ms)
+    """Bring every chart of the page into view in turn, as a reader scrolling down would, and wait
+    until each has been drawn (or failed); return each chart's state."""
+    for chart in page.evaluate("() => Array.from(document.querySelectorAll('.trialkit-chart')).map(c => c.id)"):
+        page.evaluate(DRAW_CHART_JS, [chart, timeout_ms])
+    page.evaluate("() => window.scrollTo(0, 0)")
     return page.evaluate(CHART_STATES_JS)
+
+
+# Layout and wording problems of a page as a reader sees it at the current viewport (charts drawn).
+LAYOUT_JS = r"""async () => {
+  const out = [];
+  const vw = window.innerWidth, vh = window.innerHeight;
+  window.scrollTo(0, 0);
+  let top = 0;  // the theme's bars that stay at the top of the window hide what is under them
+  for (const el of document.querySelectorAll('.bd-header, .bd-header-article')) {
+    const pos = getComputedStyle(el).position;
+    if (pos === 'sticky' || pos === 'fixed') top = Math.max(top, (parseFloat(getComputedStyle(el).top) || 0) + el.getBoundingClientRect().height);
+  }
+  const name = el => el.id || el.className || el.tagName;
+  // 1. The page must not scroll sideways, and nothing in the text column may stick out of it.
+  if (document.documentElement.scrollWidth > vw + 1) out.push(`page scrolls sideways (${document.documentElement.scrollWidth} px wide in ${vw} px)`);
+  const article = document.querySelector('.bd-article');
+  if (article) {
+    const right = article.getBoundingClientRect().right + 1;
+    const scrollers = el => { for (let p = el.parentElement; p && p !== article; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+    for (const el of article.querySelectorAll('p, li, h1, h2, h3, table, img, svg, pre, .trialkit-chart, .vega-bindings, details, .math, mjx-container')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && r.right > right && !scrollers(el)) { out.push(`${el.tagName.toLowerCase()} ${name(el)} sticks out of the text column by ${Math.round(r.right - right)} px`); }
+    }
+  }
+  for (const c of document.querySelectorAll('.trialkit-chart')) {
+    const box = c.getBoundingClientRect();
+    const svg = c.querySelector('.tk-live svg');
+    if (!svg) continue;
+    // 2. A chart must be drawn at (not scaled down to) the width of its container.
+    const drawnWidth = parseFloat(svg.getAttribute('width'));
+    if (drawnWidth > box.width + 1) out.push(`chart ${c.id} is ${Math.round(drawnWidth)} px wide in a ${Math.round(box.width)} px container`);
+    const svgBox = svg.getBoundingClientRect();
+    // 3. Titles and legends must lie inside the drawing.
+    for (const t of svg.querySelectorAll('.role-title text, .role-legend text, .role-axis-title text')) {
+      const r = t.getBoundingClientRect();
+      if (!r.width) continue;
+      if (r.left < svgBox.left - 1 || r.right > svgBox.right + 1 || r.top < svgBox.top - 1 || r.bottom > svgBox.bottom + 1) {
+        out.push(`chart ${c.id}: text "${t.textContent.slice(0, 40)}" is clipped by the chart's edge`);
+      }
+    }
+    // 4. Filled marks (areas, bars, points) must stay inside their plot area, unless clipped to it.
+    for (const bg of svg.querySelectorAll('path.background')) {
+      const cell = bg.parentElement;
+      const area = bg.getBoundingClientRect();
+      if (area.width < 2 || area.height < 2) continue;
+      const tol = 4;
+      for (const m of cell.querySelectorAll(':scope > g > .mark-area path, :scope > g > .mark-rect path, :scope > g > .mark-symbol path, :scope > g > .mark-line path')) {
+        if (m.closest('[clip-path]') && m.closest('[clip-path]') !== svg) continue;
+        let r = m.getBoundingClientRect();
+        if (!r.width && !r.height) continue;
+        if (m.parentElement.classList.contains('mark-symbol')) {  // a point on the edge is inside: judge its centre
+          const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+          r = {left: x, right: x, top: y, bottom: y};
+        }
+        if (r.left < area.left - tol || r.right > area.right + tol || r.top < area.top - tol || r.bottom > area.bottom + tol) {
+          out.push(`chart ${c.id}: a ${m.parentElement.className.baseVal.replace(/.*mark-(\w+).*/, '$1')} mark is drawn outside its plot area`);
+          break;
+        }
+      }
+    }
+    // 5. Raw field names: axis and legend titles that read like code.
+    for (const t of svg.querySelectorAll('.role-axis-title text, .role-legend-title text')) {
+      if (/[a-z0-9]+_[a-z0-9_]+/.test(t.textContent)) out.push(`chart ${c.id}: title "${t.textContent}" is a raw field name`);
+    }
+    // 6. Controls must be in view together with their figure: with the figure's top at the top of the
+    //    window, and with its bottom at the bottom of the window.
+    const inputs = Array.from(c.querySelectorAll('.vega-bindings input, .vega-bindings select'));
+    if (inputs.length) {
+      const visible = el => {
+        const target = el.type === 'radio' && el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL' ? el.nextElementSibling : el;
+        const r = target.getBoundingClientRect();
+        return r.top >= top - 1 && r.bottom <= vh + 1;
+      };
+      const y0 = window.scrollY + c.getBoundingClientRect().top - top;
+      const y1 = window.scrollY + c.getBoundingClientRect().bottom - vh;
+      for (const [where, y] of [['top', y0], ['bottom', Math.max(y0, y1)]]) {
+        window.scrollTo(0, y);
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const hidden = inputs.filter(i => !visible(i));
+        if (hidden.length) { out.push(`chart ${c.id}: ${hidden.length} control(s) out of view with the figure's ${where} in view`); break; }
+      }
+    }
+  }
+  // 7. Wording: no MyST role syntax printed as text.
+  const main = document.querySelector('main') || document.body;
+  const text = main.innerText + ' ' + Array.from(main.querySelectorAll('svg text')).map(t => t.textContent).join(' ');
+  const role = text.match(/\{(term|doc|ref|numref|glue|glue:text|glue:any|cite|cite:p|cite:t|eq|math|download|abbr|sub|sup)\}/);
+  if (role) out.push(`text shows MyST role syntax "${role[0]}"`);
+  window.scrollTo(0, 0);
+  return out;
+}"""
+
+
+# The share of the text column's height taken by tables, as the page opens (disclosures closed).
+TABLE_SHARE_JS = """() => {
+  const article = document.querySelector('.bd-article') || document.body;
+  // (Chromium lays out the content of a closed <details> when asked for its size: skip it explicitly.)
+  const tables = Array.from(article.querySelectorAll('table')).filter(t => !t.parentElement.closest('table')
+    && !t.closest('details:not([open])') && t.getClientRects().length);
+  const tall = tables.reduce((sum, t) => sum + t.getBoundingClientRect().height, 0);
+  return tall / Math.max(1, article.getBoundingClientRect().height);
+}"""
+
+
+def table_share(page) -> float:
+    """Fraction (0-1) of the page's text column taken by tables with every disclosure closed; call it
+    before :func:`wait_for_charts`, which opens the disclosures that hold charts."""
+    return page.evaluate(TABLE_SHARE_JS)
+
+
+def layout_problems(page) -> list[str]:
+    """What a reader would see wrong at the page's current viewport (call after :func:`wait_for_charts`)."""
+    return page.evaluate(LAYOUT_JS)
+
+
+# Tooltips show the title of a field, or its name when it has none: a name with an underscore is code.
+RAW_TOOLTIP_JS = r"""() => {
+  const out = [];
+  const walk = (spec, id) => {
+    if (!spec || typeof spec !== 'object') return;
+    const enc = spec.encoding || {};
+    const tips = [].concat(enc.tooltip || []);
+    for (const t of tips) {
+      if (t && t.field && t.title === undefined && /_/.test(t.field)) out.push(`chart ${id}: tooltip shows the raw field name "${t.field}"`);
+    }
+    for (const key of ['layer', 'hconcat', 'vconcat', 'concat']) (spec[key] || []).forEach(s => walk(s, id));
+    if (spec.spec) walk(spec.spec, id);
+  };
+  document.querySelectorAll('script.trialkit-chart-spec').forEach(n => walk(JSON.parse(n.textContent), n.getAttribute('data-target')));
+  return out;
+}"""
+
+
+def raw_tooltip_fields(page) -> list[str]:
+    return page.evaluate(RAW_TOOLTIP_JS)
 
 
 # Move one bound input to another allowed value and report whether the chart's SVG changed, and how
@@ -159,6 +317,7 @@ def exercise_inputs(page, chart_id: str, n_inputs: int) -> list[dict]:
 # Answer every self-check question three ways: nothing chosen, a wrong answer, the right answer.
 EXERCISE_QUIZ_JS = """() => Array.from(document.querySelectorAll('.trialkit-quiz .tk-question')).map(fs => {
   const fb = fs.querySelector('.tk-feedback');
+  const explanation = fs.querySelector('.tk-explanation');
   const button = fs.querySelector('.tk-check');
   const kind = fs.getAttribute('data-kind');
   const answer = fs.getAttribute('data-answer');
@@ -166,12 +325,12 @@ EXERCISE_QUIZ_JS = """() => Array.from(document.querySelectorAll('.trialkit-quiz
   button.click(); out.empty = fb.textContent;
   if (kind === 'choice') {
     fs.querySelector('input[type=radio]:not([value="' + answer + '"])').click();
-    button.click(); out.wrong = fb.textContent;
+    button.click(); out.wrong = fb.textContent; out.hiddenAfterWrong = explanation.hidden;
     fs.querySelector('input[type=radio][value="' + answer + '"]').click();
   } else {
     const input = fs.querySelector('input[type=number]');
     input.value = String(parseFloat(answer) + parseFloat(fs.getAttribute('data-tolerance')) + 1000);
-    button.click(); out.wrong = fb.textContent;
+    button.click(); out.wrong = fb.textContent; out.hiddenAfterWrong = explanation.hidden;
     input.value = answer;
   }
   button.click(); out.right = fb.textContent;

@@ -4,8 +4,18 @@
   charts as static HTML (see :mod:`trialkit.book`).
 * It generates the Vega + Vega-Lite + vega-embed bundle from the ``vl-convert-python`` package (a
   registry package, so nothing third-party is committed and nothing is fetched from a CDN) and adds it
-  to the build's ``_static`` folder.
-* It adds the bundle and the chart loader only to pages that contain a chart.
+  to the build's ``_static`` folder, wrapped as a classic script: Chromium refuses module scripts on
+  pages opened from disk (``file://``), and the wrapper keeps the bundle's names out of the page's
+  global scope.
+* It adds the chart loader only to pages that contain a chart; the loader fetches the bundle when the
+  first chart comes near the viewport (the page hints it with a prefetch link).
+* It offers every chapter as a Jupyter notebook: the theme's download menu gets an ``.ipynb`` entry,
+  converted from the chapter's MyST Markdown with jupytext (code and text, no outputs: run it with the
+  package installed, see the how-to-use page).
+* It packs the course (chapters, package, data, tests, released exercise notebooks; never the exercise
+  solutions) into ``_static/trialkit-course.zip`` and the released exercise notebooks into
+  ``_static/exercise-notebooks/``, and adds a "download the course" button to every page's header: readers reach
+  the code, the notebooks and the exercises from the book itself, online or opened from disk.
 * It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
 """
@@ -38,14 +48,64 @@ def write_bundle(folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / BUNDLE_NAME
-    version = f"vl-convert {vlc.__version__}; vega {vlc.get_vega_version()}; vega-embed {vlc.get_vega_embed_version()}"
+    version = f"classic-1; vl-convert {vlc.__version__}; vega {vlc.get_vega_version()}; vega-embed {vlc.get_vega_embed_version()}"
     stamp = folder / (BUNDLE_NAME + ".version")
     if target.exists() and stamp.exists() and stamp.read_text() == version:
         return target
     bundle = vlc.javascript_bundle()
-    target.write_text(f"/* Generated at build time by trialkit.tooling.sphinxext: {version} */\n{bundle}", encoding="utf-8")
+    # A classic script wrapped in a function: it runs from file:// too, and its top-level names (one of
+    # them `_`, which Sphinx also defines) stay private; it publishes window.vegaEmbed, vega, vegaLite.
+    target.write_text(f"/* Generated at build time by trialkit.tooling.sphinxext: {version} */\n"
+                      f"(function () {{\n\"use strict\";\n{bundle}\n}})();\n", encoding="utf-8")
     stamp.write_text(version)
     return target
+
+
+ROOT = Path(__file__).resolve().parents[3]
+ARCHIVE_NAME = "trialkit-course.zip"
+# What a reader needs to run the chapters and the exercises locally. exercises/source holds the
+# solutions and is never packed.
+ARCHIVE_INCLUDE = ["README.md", "LICENSE", "Makefile", "pyproject.toml", "requirements.txt", "constraints.txt",
+                   "_config.yml", "_toc.yml", "scripts", "src", "book", "data", "tests", "exercises/README.md",
+                   "exercises/release"]
+ARCHIVE_SKIP = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", "_build", ".venv"}
+
+
+def write_course_archive(target: Path, root: Path = ROOT) -> Path:
+    """Zip the course's files (``ARCHIVE_INCLUDE``, relative to ``root``) into ``target``, under a
+    top-level folder ``trialkit-course/``. Entries are sorted and dated 1980, so the archive is the same
+    for the same files."""
+    import zipfile
+
+    missing = [name for name in ARCHIVE_INCLUDE if not (root / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"course archive: {missing} not found under {root}")
+    files = []
+    for name in ARCHIVE_INCLUDE:
+        path = root / name
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        files += [f for f in candidates if not ARCHIVE_SKIP & set(f.relative_to(root).parts) and f.suffix != ".pyc"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            info = zipfile.ZipInfo(f"trialkit-course/{f.relative_to(root).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, f.read_bytes())
+    return target
+
+
+def copy_exercise_notebooks(folder: Path, root: Path = ROOT) -> list[Path]:
+    """Copy the released exercise notebooks to ``folder/<set>/<set>.ipynb`` (downloadable from the book)."""
+    out = []
+    for nb in sorted((root / "exercises" / "release").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb.parts:
+            continue
+        target = folder / nb.relative_to(root / "exercises" / "release")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(nb.read_bytes())
+        out.append(target)
+    return out
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -55,8 +115,25 @@ def _builder_inited(app: Sphinx) -> None:
     write_bundle(generated)
     for name in (LOADER_NAME, CSS_NAME, QUIZ_NAME):
         (generated / name).write_bytes((STATIC / name).read_bytes())
+    write_course_archive(generated / ARCHIVE_NAME)
+    copy_exercise_notebooks(generated / "exercise-notebooks")  # not "exercises": _config.yml excludes that name
     app.config.html_static_path.append(str(generated))
     app.add_css_file(CSS_NAME)
+
+
+def _course_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A header button on every page: download the course (code, chapters, data, exercises)."""
+    buttons = context.get("header_buttons")
+    if buttons is None or app.builder.format != "html":
+        return
+    buttons.insert(0, {
+        "type": "link",
+        "url": context["pathto"](f"_static/{ARCHIVE_NAME}", 1),
+        "tooltip": "Download the course: chapters as notebooks, the trialkit package, data, tests, exercises",
+        "icon": "fas fa-file-zipper",
+        "text": "",
+        "label": "download-course-button",
+    })
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -66,12 +143,31 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # assistive technology (and axe-core) rejects: a list must contain list items. Drop the role.
         body = context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
     if CHART_MARKER in body:
-        # Both as ES modules: the bundle's top-level names stay out of the page's global scope (Sphinx
-        # defines a global `_`), and modules run in document order after parsing.
-        app.add_js_file(BUNDLE_NAME, type="module")
-        app.add_js_file(LOADER_NAME, type="module")
+        # A classic deferred script (module scripts are refused on file://); it loads the bundle itself
+        # when a chart comes near the viewport, after the pre-rendered images have been painted.
+        app.add_js_file(LOADER_NAME, loading_method="defer")
+        bundle = context["pathto"](f"_static/{BUNDLE_NAME}", 1)
+        context["metatags"] = context.get("metatags", "") + f'\n<link rel="prefetch" href="{bundle}" as="script">'
+
     if QUIZ_MARKER in body:
         app.add_js_file(QUIZ_NAME, loading_method="defer")
+
+
+def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Write the chapter as ``_sources/<page>.ipynb`` and name it in the context, so the theme's download
+    menu offers it (the theme does so itself only when launch buttons are configured)."""
+    if app.builder.format != "html" or doctree is None or context.get("ipynb_source"):
+        return
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md" or "kernelspec:" not in source.read_text(encoding="utf-8").split("\n---", 1)[0]:
+        return
+    import jupytext
+
+    notebook = jupytext.read(source, fmt="md:myst")
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(notebook, target, fmt="ipynb")
+    context["ipynb_source"] = f"{pagename}.ipynb"
 
 
 SUMMARY_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
@@ -112,5 +208,7 @@ def setup(app: Sphinx) -> dict:
     _disable_thebe(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme builds its buttons
+    app.connect("html-page-context", _course_button, priority=600)  # after it
     app.connect("html-page-context", _name_sidebar_toggles, priority=900)  # after the theme's own handler
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

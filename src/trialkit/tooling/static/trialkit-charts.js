@@ -1,38 +1,420 @@
-/* Draw every chart of the page with the self-hosted Vega bundle (vega-bundle.js, generated at build
-   time). Each chart is a <div class="trialkit-chart"> followed by its Vega-Lite spec as JSON. */
+/* The book's charts: each is a <div class="trialkit-chart"> holding its initial state as a pre-rendered
+   SVG image (drawn at build time, visible at once), followed by its Vega-Lite spec as JSON.
+
+   This classic script (it also runs on pages opened from disk, file://, where Chromium refuses module
+   scripts) loads the self-hosted Vega bundle (vega-bundle.js, generated at build time) when the first
+   chart comes near the viewport, and replaces each image by the interactive chart only when that chart
+   is near the viewport. Before drawing, the spec is fitted to the width of its column: single views
+   fill it, side-by-side panels share it and are stacked below a breakpoint, long titles wrap. When a
+   figure with controls is taller than most of the screen, its controls move above it and stay in view
+   while the reader scrolls through the figure. */
 (function () {
   "use strict";
-  function drawAll() {
-    var specs = document.querySelectorAll("script.trialkit-chart-spec");
-    specs.forEach(function (node) {
-      var target = document.getElementById(node.getAttribute("data-target"));
-      if (!target || target.getAttribute("data-state")) { return; }
-      target.setAttribute("data-state", "drawing");
-      var spec;
-      try {
-        spec = JSON.parse(node.textContent);
-      } catch (err) {
-        target.setAttribute("data-state", "error");
-        console.error("trialkit: chart spec is not valid JSON", target.id, err);
-        return;
+  var STACK_BELOW = 600;      // px of column width under which side-by-side panels are stacked
+  var NEAR = "400px 0px";     // how close to the viewport a chart must be before it is drawn
+  var me = document.currentScript;
+  var bundleUrl = me ? me.src.replace(/trialkit-charts\.js(\?.*)?$/, "vega-bundle.js") : "_static/vega-bundle.js";
+  var bundlePromise = null;
+  var compact = false;        // set for a second fitting pass when the first left text past the edge
+
+  function loadBundle() {
+    if (window.vegaEmbed) { return Promise.resolve(); }
+    if (!bundlePromise) {
+      bundlePromise = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = bundleUrl;
+        s.onload = function () { resolve(); };
+        s.onerror = function () { reject(new Error("could not load " + bundleUrl)); };
+        document.head.appendChild(s);
+      });
+    }
+    return bundlePromise;
+  }
+
+  function clone(x) { return JSON.parse(JSON.stringify(x)); }
+
+  function isLeaf(s) { return s && (s.mark !== undefined || s.layer !== undefined); }
+
+  function numericWidth(s) { return typeof s.width === "number" ? s.width : (s.width === undefined || s.width === "container" ? 520 : null); }
+
+  // Wrap a title string into lines of at most `chars` characters (Vega draws titles on one line).
+  function wrap(text, chars) {
+    if (Array.isArray(text)) {
+      return [].concat.apply([], text.map(function (t) { return wrap(t, chars); }));
+    }
+    if (typeof text !== "string" || text.length <= chars) { return text; }
+    var words = text.split(/\s+/), lines = [], line = "";
+    words.forEach(function (w) {
+      if (line && (line + " " + w).length > chars) { lines.push(line); line = w; } else { line = line ? line + " " + w : w; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  // Long axis titles wrap too (Vega-Lite draws an array of lines), so that they never stick out.
+  function fitAxisTitles(s, width) {
+    var enc = s.encoding || {};
+    ["x"].forEach(function (ch) {  // (a rotated y title of several lines is cut by Vega's layout)
+      var c = enc[ch];
+      if (!c) { return; }
+      var room = ch === "x" ? (compact ? width * 0.45 : width < STACK_BELOW ? width * 0.6 : width - 80) : 260;
+      if (typeof c.title === "string") { c.title = wrap(c.title, Math.max(16, Math.floor(room / 8.2))); }
+      if (c.axis && typeof c.axis.title === "string") { c.axis.title = wrap(c.axis.title, Math.max(16, Math.floor(room / 8.2))); }
+    });
+    (s.layer || []).forEach(function (l) { fitAxisTitles(l, width); });
+  }
+
+  function fitTitle(s, width) {
+    if (isLeaf(s)) { fitAxisTitles(s, width); }
+    if (!s.title) { return; }
+    var t = typeof s.title === "string" ? { text: s.title } : s.title;
+    var size = t.fontSize || 15, subSize = t.subtitleFontSize || 12;
+    t.text = wrap(t.text, Math.max(16, Math.floor(width / (size * 0.66))));
+    if (t.subtitle) { t.subtitle = wrap(t.subtitle, Math.max(20, Math.floor(width / (subSize * 0.6)))); }
+    s.title = t;
+  }
+
+  // On a narrow column a line of text placed at a fixed position (a read-out panel: x given as a value)
+  // may not run past its view: it is cut with an ellipsis (the full text stays in the tooltip, the
+  // figure's description and the page).
+  function textMarks(s, out) {
+    var m = s.mark;
+    if (m === "text" || (m && m.type === "text")) { out.push(s); }
+    (s.layer || []).forEach(function (l) { textMarks(l, out); });
+    return out;
+  }
+  // The fixed x position of a text mark (encoding value or mark property), or null when a scale places it.
+  function fixedX(t) {
+    var x = (t.encoding || {}).x;
+    if (x && typeof x.value === "number") { return { at: x.value, set: function (v) { x.value = v; } }; }
+    if (!x && typeof t.mark.x === "number") { return { at: t.mark.x, set: function (v) { t.mark.x = v; } }; }
+    if (!x) { return { at: null, set: function () {} }; }
+    return null;
+  }
+  // `from`: the width the leaf was drawn for by its author; fixed positions are scaled to the new width,
+  // and a read-out table (text in three or more columns) gets a smaller font.
+  function limitTexts(s, width, from) {
+    var marks = textMarks(s, []);
+    marks.forEach(function (t) { if (typeof t.mark === "string") { t.mark = { type: t.mark }; } });
+    var placed = marks.map(function (t) { return { t: t, pos: fixedX(t) }; }).filter(function (p) { return p.pos; });
+    var ratio = from && from > width ? width / from : 1;
+    placed.forEach(function (p) { if (p.pos.at !== null && ratio < 1) { p.pos.at = Math.round(p.pos.at * ratio); p.pos.set(p.pos.at); } });
+    var columns = placed.map(function (p) { return p.pos.at; }).filter(function (v, i, a) { return v !== null && a.indexOf(v) === i; })
+      .sort(function (a, b) { return a - b; });
+    placed.forEach(function (p) {
+      var t = p.t, at = p.pos.at, align = t.mark.align || "center", dx = t.mark.dx || 0, room;
+      if (at === null) {
+        room = width;
+      } else {
+        at += dx;
+        var next = columns.filter(function (c) { return c > p.pos.at; })[0];
+        var right = align === "left" && next !== undefined ? next - 6 : width;
+        room = align === "left" ? right - at : align === "right" ? at : 2 * Math.min(at, width - at);
       }
-      window.vegaEmbed(target, spec, { mode: "vega-lite", actions: false, renderer: "svg" })
-        .then(function (result) {
-          target.setAttribute("data-state", "rendered");
-          target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
-          target.vegaView = result.view;
-          var ready = new CustomEvent("trialkit:chart-rendered", { detail: { id: target.id } });
-          document.dispatchEvent(ready);
-        })
-        .catch(function (err) {
-          target.setAttribute("data-state", "error");
-          console.error("trialkit: chart failed to render", target.id, err);
-        });
+      if (columns.length >= 3 && !(t.mark.fontSize && t.mark.fontSize < 10.5)) { t.mark.fontSize = 10.5; }
+      room = Math.max(24, Math.floor(room) - 2);
+      t.mark.limit = t.mark.limit ? Math.min(t.mark.limit, room) : room;
     });
   }
+
+  // Give every view of `s` a width so that the whole figure is about `width` px wide. Beside each leaf
+  // view (a single or layered chart) room is kept for its axes and legends: `room.guess` px at first,
+  // then what the first drawing measured for that leaf (`room.measured[i]`, in reading order).
+  function fit(s, width, room, top) {
+    if (!isLeaf(s)) { fitTitle(s, width); }
+    if (isLeaf(s)) {
+      var i = room.next++;
+      var w = numericWidth(s);
+      if (w !== null) {
+        if (top) {
+          s.width = Math.max(120, Math.floor(width));
+          s.autosize = { type: "fit-x", contains: "padding" };
+        } else {
+          var extra = room.measured && room.measured[i] !== undefined ? room.measured[i] : room.guess;
+          s.width = Math.max(80, Math.floor(width - extra));
+        }
+        if (width < STACK_BELOW) { limitTexts(s, s.width, w); }
+      }
+      fitTitle(s, top || typeof s.width !== "number" ? width : s.width + 30);
+      return;
+    }
+    var spacing;
+    if (s.hconcat) {
+      if (width < STACK_BELOW) {
+        s.vconcat = s.hconcat; delete s.hconcat;
+        s.vconcat.forEach(function (c) { fit(c, width, room, false); });
+        return;
+      }
+      spacing = typeof s.spacing === "number" ? s.spacing : 20;
+      var n = s.hconcat.length;
+      var widths = s.hconcat.map(function (c) { return (isLeaf(c) && numericWidth(c)) || 300; });
+      var total = widths.reduce(function (a, b) { return a + b; }, 0);
+      var free = width - spacing * (n - 1);
+      s.hconcat.forEach(function (c, i) { fit(c, free * widths[i] / total, room, false); });
+      return;
+    }
+    if (s.vconcat) { s.vconcat.forEach(function (c) { fit(c, width, room, false); }); return; }
+    if (s.concat) {
+      var cols = width < STACK_BELOW ? 1 : (s.columns || s.concat.length);
+      s.columns = cols;
+      spacing = typeof s.spacing === "number" ? s.spacing : 20;
+      s.concat.forEach(function (c) { fit(c, (width - spacing * (cols - 1)) / cols, room, false); });
+      return;
+    }
+    if (s.facet && s.spec) {
+      var fcols = width < STACK_BELOW ? 1 : (s.columns || 1);
+      s.columns = fcols;
+      room.facet = true;
+      fit(s.spec, (width - 20 * (fcols - 1)) / fcols, room, false);
+    }
+  }
+
+  // The leaf views of a drawn figure, in reading order, with the room their axes and legends took.
+  // Stacked panels are aligned on their plot areas, so every panel keeps the widest left margin.
+  function measuredRoom(view) {
+    var left = [], right = [];
+    function walk(item) {
+      var scopes = (item.items || []).filter(function (m) { return m.marktype === "group" && /concat_\d+_group$/.test(m.name || ""); });
+      if (!scopes.length) {
+        var b = item.bounds, x = item.x || 0;
+        left.push(b ? Math.max(0, Math.ceil(x - b.x1)) : 0);
+        right.push(b ? Math.max(0, Math.ceil(b.x2 - x - (item.width || 0))) : 0);
+        return;
+      }
+      scopes.forEach(function (m) { m.items.forEach(walk); });
+    }
+    walk(view.scenegraph().root.items[0]);
+    var leftMost = Math.max.apply(null, left.concat([0]));
+    var pad = view.padding() || {};
+    var edges = (pad.left || 0) + (pad.right || 0) + 2;
+    return right.map(function (r) { return leftMost + r + edges; });
+  }
+
+  // On a narrow column a legend laid out in a row (above or below the plot) wraps into as many
+  // columns as its longest label allows, instead of running past the figure's edge.
+  var CHANNELS = ["color", "fill", "stroke", "shape", "size", "opacity", "strokeDash"];
+  function wrapLegends(s, width) {
+    if (!s || typeof s !== "object") { return; }
+    var enc = s.encoding || {};
+    CHANNELS.forEach(function (ch) {
+      var c = enc[ch];
+      if (!c || typeof c !== "object" || c.legend === null) { return; }
+      var lg = c.legend = c.legend || {};
+      if (!(lg.orient === "top" || lg.orient === "bottom" || lg.direction === "horizontal" || compact) || lg.columns) { return; }
+      var domain = c.scale && Array.isArray(c.scale.domain) ? c.scale.domain : null;
+      var longest = domain ? Math.max.apply(null, domain.map(function (d) { return String(d).length; })) : 24;
+      var entry = longest * 0.62 * (lg.labelFontSize || 12) + 36;
+      var avail = (width - 20) * 0.6;  // a legend above or below starts where the plot starts
+      lg.columns = compact ? 1 : Math.max(1, Math.min(domain ? domain.length : 8, Math.floor(avail / entry)));
+      lg.labelLimit = Math.max(60, Math.floor((width - 20) / lg.columns) - 34);
+      if (compact) { lg.orient = "bottom"; lg.direction = "vertical"; }
+    });
+    // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
+    var y = enc.y;
+    if (y && typeof y === "object" && y.axis !== null) {
+      y.axis = y.axis || {};
+      y.axis.labelLimit = Math.min(y.axis.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
+    }
+    ["layer", "hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { wrapLegends(c, width); }); });
+    if (s.spec) { wrapLegends(s.spec, width); }
+  }
+
+  // On a narrow column a legend label may not be wider than the column (it is cut with an ellipsis,
+  // and the full text stays in the tooltip and the figure's description).
+  function narrowLegends(s, width) {
+    s.config = s.config || {};
+    s.config.legend = s.config.legend || {};
+    s.config.legend.labelLimit = Math.max(120, width - 60);
+    if (width < STACK_BELOW) {
+      wrapLegends(s, width);
+      // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
+      s.config.axisY = s.config.axisY || {};
+      s.config.axisY.labelLimit = Math.min(s.config.axisY.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
+    }
+    s.config.title = s.config.title || {};
+    s.config.title.frame = "bounds";
+  }
+
+  function columnWidth(target) {
+    return Math.floor(target.getBoundingClientRect().width || target.parentElement.getBoundingClientRect().width || 600);
+  }
+
+  function svgWidth(live) {
+    var svg = live.querySelector("svg");
+    return svg ? parseFloat(svg.getAttribute("width")) : 0;
+  }
+
+  // How far (px) the drawn figure, or any of its titles, legends or axis titles, runs past the column.
+  function overshoot(live, width) {
+    var svg = live.querySelector("svg");
+    if (!svg) { return 0; }
+    var over = Math.max(0, parseFloat(svg.getAttribute("width")) - width);
+    var box = svg.getBoundingClientRect();
+    if (!box.width) { return over; }
+    var scale = parseFloat(svg.getAttribute("width")) / box.width || 1;
+    var texts = svg.querySelectorAll(".role-title text, .role-legend text, .role-axis-title text");
+    for (var i = 0; i < texts.length; i++) {
+      var r = texts[i].getBoundingClientRect();
+      if (r.width) { over = Math.max(over, (r.right - box.right) * scale, (box.left - r.left) * scale); }
+    }
+    return Math.ceil(over);
+  }
+
+  function embed(target, live, spec) {
+    return window.vegaEmbed(live, spec, { mode: "vega-lite", actions: false, renderer: "svg" });
+  }
+
+  function draw(target, specText) {
+    var spec;
+    try {
+      spec = JSON.parse(specText);
+    } catch (err) {
+      target.setAttribute("data-state", "error");
+      console.error("trialkit: chart spec is not valid JSON", target.id, err);
+      return Promise.resolve();
+    }
+    target.setAttribute("data-state", "drawing");
+    var width = columnWidth(target);
+    var live = document.createElement("div");
+    live.className = "tk-live";
+    target.appendChild(live);
+    var fitted = clone(spec);
+    narrowLegends(fitted, width);
+    var room = { guess: 70, next: 0 };
+    fit(fitted, width, room, true);
+    return embed(target, live, fitted).then(function (result) {
+      if (svgWidth(live) <= width + 1 || isLeaf(fitted) || room.facet) { return result; }
+      // Compound figure wider than its column: redraw once with each panel's measured room.
+      var measured = measuredRoom(result.view);
+      result.finalize();
+      live.innerHTML = "";
+      fitted = clone(spec);
+      narrowLegends(fitted, width);
+      fit(fitted, width, { guess: 70, next: 0, measured: measured }, true);
+      return embed(target, live, fitted);
+    }).then(function again(result, tries) {
+      // Last resort: a title, legend or label still past the figure's edge (or the figure past its
+      // column): fit the figure to a column narrowed by the overshoot, at most twice.
+      tries = tries || 0;
+      var over = overshoot(live, width);
+      if (over < 1 || tries >= 2) { return result; }
+      result.finalize();
+      live.innerHTML = "";
+      fitted = clone(spec);
+      // First a compact layout (one-column legends below, shorter axis labels, narrower axis titles),
+      // then, if text still sticks out, the same on a column narrowed by the overshoot.
+      var narrower = tries === 0 ? width : Math.max(Math.floor(0.85 * width), width - over - 6);
+      compact = true;
+      try {
+        narrowLegends(fitted, narrower);
+        fit(fitted, narrower, { guess: 70, next: 0 }, true);
+      } finally { compact = false; }
+      return embed(target, live, fitted).then(function (r) { return again(r, tries + 1); });
+    }).then(function (result) {
+      var still = target.querySelector("img.tk-static");
+      if (still) { still.remove(); }
+      live.classList.add("tk-shown");
+      target.setAttribute("data-state", "rendered");
+      target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
+      target.setAttribute("data-fitted-width", String(width));
+      target.vegaView = result.view;
+      target._tkResult = result;
+      target._tkFitted = fitted;
+      if (live.querySelector(".vega-bindings") && live.getBoundingClientRect().height > 0.7 * window.innerHeight) {
+        target.classList.add("tk-tall");
+      }
+      document.dispatchEvent(new CustomEvent("trialkit:chart-rendered", { detail: { id: target.id } }));
+    }).catch(function (err) {
+      target.setAttribute("data-state", "error");
+      console.error("trialkit: chart failed to render", target.id, err);
+    });
+  }
+
+  var specs = {};
+  var queue = [];
+  var busy = false;
+
+  function pump() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    var target = queue.shift();
+    loadBundle().then(function () {
+      return draw(target, specs[target.id]);
+    }, function (err) {
+      target.setAttribute("data-state", "error");
+      console.error("trialkit: " + err.message);
+    }).then(function () {
+      busy = false;
+      // Yield to the browser between charts so that scrolling and input stay responsive.
+      setTimeout(pump, 0);
+    });
+  }
+
+  function request(target) {
+    if (target.getAttribute("data-state") !== "static" || queue.indexOf(target) >= 0) { return; }
+    queue.push(target);
+    pump();
+  }
+
+  function redrawOnResize(target) {
+    if (!window.ResizeObserver) { return; }
+    var timer = null;
+    new ResizeObserver(function () {
+      if (target.getAttribute("data-state") !== "rendered") { return; }
+      var before = parseFloat(target.getAttribute("data-fitted-width"));
+      if (Math.abs(columnWidth(target) - before) < 24) { return; }
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (target._tkResult) { target._tkResult.finalize(); }
+        var old = target.querySelector(".tk-live");
+        if (old) { old.remove(); }
+        target.classList.remove("tk-tall");
+        draw(target, specs[target.id]);
+      }, 200);
+    }).observe(target);
+  }
+
+  // The height of the theme's bars that stay at the top of the window (they differ by screen width).
+  function stickyHeaderHeight() {
+    var h = 0;
+    document.querySelectorAll(".bd-header, .bd-header-article").forEach(function (el) {
+      var pos = getComputedStyle(el).position;
+      if (pos === "sticky" || pos === "fixed") {
+        h = Math.max(h, Math.ceil((parseFloat(getComputedStyle(el).top) || 0) + el.getBoundingClientRect().height));
+      }
+    });
+    return h;
+  }
+
+  function init() {
+    var targets = [];
+    // Controls of tall figures stick just below the theme's sticky header.
+    document.documentElement.style.setProperty("--tk-sticky-top", stickyHeaderHeight() + "px");
+    document.querySelectorAll("script.trialkit-chart-spec").forEach(function (node) {
+      var target = document.getElementById(node.getAttribute("data-target"));
+      if (!target) { return; }
+      if (!target.getAttribute("data-state")) { target.setAttribute("data-state", "static"); }
+      specs[target.id] = node.textContent;
+      targets.push(target);
+      redrawOnResize(target);
+    });
+    if (!("IntersectionObserver" in window)) { targets.forEach(request); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { observer.unobserve(e.target); request(e.target); }
+      });
+    }, { rootMargin: NEAR });
+    targets.forEach(function (t) { observer.observe(t); });
+  }
+
+  // Tests and the benchmark may ask for every chart at once.
+  window.trialkitDrawAll = function () {
+    document.querySelectorAll(".trialkit-chart[data-state=static]").forEach(request);
+  };
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", init);
   } else {
-    drawAll();
+    init();
   }
 })();
