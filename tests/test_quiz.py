@@ -53,3 +53,14 @@ def test_per_option_feedback_is_attached_to_its_choice(tmp_path):
     assert 'value="1" data-feedback="That confuses &lt;em&gt;rate&lt;/em&gt; with &amp;lt;risk&amp;gt;."' in html
     assert html.count("data-feedback=") == 2
     assert '<div class="tk-explanation" hidden>' in html
+
+
+def test_one_item_can_be_shown_alone_and_a_wrong_item_is_named(tmp_path):
+    (tmp_path / "p.yml").write_text("- question: First?\n  choices: [a, b]\n  answer: 0\n  explanation: E\n"
+                                    "- question: Second?\n  choices: [c, d]\n  answer: 1\n  explanation: F\n")
+    html = quiz.render("p", tmp_path, item=2)
+    assert html.count('class="tk-question"') == 1 and "Second?" in html and "First?" not in html
+    assert 'id="quiz-p-2"' in html
+    for bad in (0, 3, True, "1"):
+        with pytest.raises(quiz.QuizError, match="item must be a question number from 1 to 2"):
+            quiz.render("p", tmp_path, item=bad)

@@ -82,10 +82,16 @@ def _inline(text: str) -> str:
     return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
 
 
-def render(name: str, folder: Path | str = QUIZ_DIR) -> str:
+def render(name: str, folder: Path | str = QUIZ_DIR, item: int | None = None) -> str:
+    """The quiz as HTML; ``item`` (1-based) renders that question alone (a prediction before a figure)."""
     items = load(name, folder)
+    if item is not None:
+        if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= len(items):
+            raise QuizError(f"item must be a question number from 1 to {len(items)} of quiz {name!r}, got {item!r}")
     parts = [f'<section class="trialkit-quiz" aria-label="Self-check quiz: {html.escape(name)}">']
     for i, q in enumerate(items, start=1):
+        if item is not None and i != item:
+            continue
         qid = f"quiz-{name}-{i}"
         if "choices" in q:
             attrs = f'data-kind="choice" data-answer="{q["answer"]}"'
@@ -100,7 +106,7 @@ def render(name: str, folder: Path | str = QUIZ_DIR) -> str:
             unit = f' <span class="tk-unit">{_inline(q["unit"])}</span>' if q.get("unit") else ""
             inputs = (f'<label class="tk-number">Your answer <input type="number" step="any" name="{qid}">{unit}</label>')
         parts.append(
-            f'<fieldset class="tk-question" id="{qid}" {attrs}><legend>{i}. {_inline(q["question"])}</legend>{inputs}'
+            f'<fieldset class="tk-question" id="{qid}" {attrs}><legend>{"" if item else f"{i}. "}{_inline(q["question"])}</legend>{inputs}'
             f'<button type="button" class="tk-check">Check answer</button>'
             f'<p class="tk-feedback" role="status" aria-live="polite"></p>'
             f'<div class="tk-explanation" hidden>{_inline(q["explanation"])}</div></fieldset>')
@@ -108,8 +114,38 @@ def render(name: str, folder: Path | str = QUIZ_DIR) -> str:
     return "\n".join(parts)
 
 
-def show(name: str, folder: Path | str = QUIZ_DIR):
-    """Display quiz ``name`` (the last expression of a cell)."""
+def show(name: str, folder: Path | str = QUIZ_DIR, item: int | None = None):
+    """Display quiz ``name`` (the last expression of a cell); ``item`` shows one question of it."""
     from IPython.display import HTML
 
-    return HTML(render(name, folder))
+    return HTML(render(name, folder, item))
+
+
+def balance(folder: Path | str = QUIZ_DIR) -> dict:
+    """How guessable the multiple-choice items of every quiz in ``folder`` are.
+
+    Returns ``items`` (multiple-choice items), ``longest`` (items whose right option is at least as long
+    as every other option, ties included), ``shortest`` (likewise, at most as long as every other),
+    ``positions`` (for items with at least three choices, how
+    many have their right answer at each position, 0-based), ``without_feedback`` (``name#n`` of items
+    without one reply per choice) and ``where_longest`` / ``where_shortest`` (``name#n`` of the items counted).
+    """
+    out = {"items": 0, "longest": 0, "shortest": 0, "positions": {}, "without_feedback": [], "where_longest": [],
+           "where_shortest": []}
+    for path in sorted(Path(folder).glob("*.yml")):
+        for i, q in enumerate(load(path.stem, folder), start=1):
+            if "choices" not in q:
+                continue
+            out["items"] += 1
+            lengths = [len(str(c).strip()) for c in q["choices"]]
+            if lengths[q["answer"]] >= max(lengths):
+                out["longest"] += 1
+                out["where_longest"].append(f"{path.stem}#{i}")
+            if lengths[q["answer"]] <= min(lengths):
+                out["shortest"] += 1
+                out["where_shortest"].append(f"{path.stem}#{i}")
+            if len(q["choices"]) >= 3:
+                out["positions"][q["answer"]] = out["positions"].get(q["answer"], 0) + 1
+            if not q.get("feedback"):
+                out["without_feedback"].append(f"{path.stem}#{i}")
+    return out

@@ -155,7 +155,9 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
 
 MANUAL: dict[str, tuple[Manual, ...]] = {
     "foundations": (Manual("q7_rationale", 2, "RoB 2 domain 1: your rationale"),
-                    Manual("q8_answer", 4, "Explain it to a colleague")),
+                    Manual("q8_answer", 4, "Explain it to a colleague"),
+                    Manual("q9_answer", 4, "Audit a report: definitions, MRD and reporting"),
+                    Manual("q10_answer", 4, "Transplant after salvage therapy")),
     "tower": (Manual("q5_rationale", 2, "RoB 2 domain 2: your rationale"),
               Manual("q6_rationale", 2, "RoB 2 domain 4: your rationale"),
               Manual("q8_answer", 5, "Appraise the early stop")),
@@ -178,6 +180,17 @@ def manual(set_name: str) -> tuple[Manual, ...]:
 
 def parts(set_name: str) -> dict[str, Part]:
     return {p.name: p for q in questions(set_name) for p in q.parts}
+
+
+def question_ids() -> dict[str, list[str]]:
+    """Every set's question ids, graded automatically or by hand (``q8_answer`` is question ``q8``), in
+    order: what the book's objectives must link to (see :func:`trialkit.course.check_alignment`)."""
+    out = {}
+    for name in SETS:
+        ids = [q.qid for q in QUESTIONS.get(name, ())]
+        ids += [m.item.split("_", 1)[0] for m in MANUAL.get(name, ())]
+        out[name] = sorted(set(ids), key=lambda qid: int(qid[1:]) if qid[1:].isdigit() else 0)
+    return out
 
 
 def answer_names(set_name: str) -> list[str]:
