@@ -1,0 +1,206 @@
+"""Figures of the E1910 chapter and of the laboratories it introduces (the funnel and subgroup
+credibility). Each takes the frames computed in :mod:`trialkit.chapters.e1910` or :mod:`trialkit.labs`;
+interactive figures filter a precomputed grid with parameters bound to inputs (no kernel). Widths are
+fitted to the column by the book's renderer; titles are short."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from trialkit.charts import PALETTE, SYNTHETIC_NOTE
+
+_W = 520
+
+
+def funnel_chart(funnel: pd.DataFrame, mrd_positive: int) -> alt.LayerChart:
+    """Horizontal bars, one per step of :func:`trialkit.labs.funnel.funnel_steps`, labelled with the
+    count and the percent of the first step; a note gives the MRD-positive patients of the last step."""
+    f = funnel.assign(text=[f"{n} ({k:.0f} %)" for n, k in zip(funnel["n"], funnel["kept_from_start"])])
+    order = list(f["label"])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=190, labelFontSize=11))
+    x = alt.X("n:Q", title="Patients", scale=alt.Scale(domain=[0, float(f["n"].max()) * 1.35]))
+    bars = alt.Chart(f).mark_bar(color=PALETTE[0]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("n:Q", title="Patients"),
+                           alt.Tooltip("kept_from_previous:Q", format=".0f", title="% of previous step"),
+                           alt.Tooltip("kept_from_start:Q", format=".0f", title="% of first step")])
+    text = alt.Chart(f).mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text="text:N")
+    return alt.layer(bars, text).properties(
+        title={"text": "Fewer than a third reach the randomised question",
+               "subtitle": [f"Counts (percent of the first step). Step 3 also held {mrd_positive} MRD-positive patients."]},
+        description=("Bar chart of the patients at each step of E1910, from registration for screening to the "
+                     "randomisation of MRD-negative patients: " + "; ".join(f"{r.label}: {r.n}" for r in f.itertuples())),
+        width=_W, height=alt.Step(30))
+
+
+def diagnosis_chart(grid: pd.DataFrame, observed_share: float, observed_benefit: float) -> alt.LayerChart:
+    """Benefit per 100 patients at the start of treatment against the share reaching randomisation
+    (:func:`trialkit.labs.funnel.diagnosis_view` over several benefits, column ``benefit``), the benefit
+    chosen with a slider; the trial's share marked."""
+    benefits = sorted(grid["benefit"].unique())
+    step = benefits[1] - benefits[0] if len(benefits) > 1 else 1
+    b = alt.param(name="benefit", value=observed_benefit, bind=alt.binding_range(
+        min=benefits[0], max=benefits[-1], step=step, name="Benefit among the randomised (points) "))
+    base = alt.Chart(grid).transform_filter(f"abs(datum.benefit - benefit) < 1e-6")
+    x = alt.X("reach_share:Q", title="Share of patients who reach randomisation (%)", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("per_100_at_start:Q", title="Benefit per 100 at diagnosis", scale=alt.Scale(domain=[0, float(max(benefits))]))
+    line = base.mark_line(color=PALETTE[0], strokeWidth=3).encode(x=x, y=y, tooltip=[
+        alt.Tooltip("reach_share:Q", format=".0f", title="% reaching"), alt.Tooltip("per_100_at_start:Q", format=".1f", title="per 100")])
+    rule = alt.Chart(pd.DataFrame({"share": [observed_share]})).mark_rule(color=PALETTE[1], strokeDash=[4, 3], strokeWidth=2).encode(
+        x=alt.X("share:Q"))
+    label = alt.Chart(pd.DataFrame({"share": [observed_share], "y": [float(max(benefits)) * 0.95],
+                                    "t": [f"E1910: {observed_share:.0f} % of the enrolled"]})).mark_text(
+        align="left", dx=5, fontSize=12, color=PALETTE[1]).encode(x="share:Q", y="y:Q", text="t:N")
+    return alt.layer(line, rule, label).add_params(b).properties(
+        title={"text": "A benefit at randomisation shrinks at diagnosis",
+               "subtitle": ["Lower bound: only patients who reach randomisation benefit."]},
+        description=("Line chart: the absolute benefit among randomised patients, chosen with a slider, multiplied by the share "
+                     "of patients who reach randomisation, gives the benefit per 100 patients at the start of treatment."),
+        width=_W, height=260)
+
+
+def forest_chart(rows: pd.DataFrame, interaction_p: float) -> alt.LayerChart:
+    """Forest plot: columns label, hr, low, high (one row per estimate, overall first), log scale."""
+    y = alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=200))
+    xs = alt.Scale(type="log", domain=[0.03, 2.0], nice=False)
+    x = alt.X("hr:Q", scale=xs, title="Hazard ratio for death (log scale)", axis=alt.Axis(values=[0.05, 0.1, 0.25, 0.5, 1, 2]))
+    ci = alt.Chart(rows).mark_rule(strokeWidth=2, color="#333333").encode(y=y, x=alt.X("low:Q", scale=xs), x2="high:Q")
+    pt = alt.Chart(rows).mark_point(shape="square", filled=True, size=110, color=PALETTE[0]).encode(
+        y=y, x=x, tooltip=[alt.Tooltip("label:N"), alt.Tooltip("hr:Q", format=".2f", title="HR"),
+                           alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f")])
+    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777777", strokeDash=[3, 3]).encode(x=alt.X("x:Q", scale=xs))
+    return alt.layer(one, ci, pt).properties(
+        title={"text": "Overall survival by age: intervals overlap",
+               "subtitle": [f"Test of interaction from the published intervals: P = {interaction_p:.2f}."]},
+        description=("Forest plot of the hazard ratio for death with blinatumomab in all MRD-negative randomised patients and "
+                     "in the two age subgroups, with 95 % confidence intervals on a log scale."),
+        width=_W, height=alt.Step(34))
+
+
+def chance_chart(grid: pd.DataFrame, observed_ratio: float) -> alt.LayerChart:
+    """:func:`trialkit.labs.subgroup.chance_of_apparent_modification`: the chance that at least one of
+    ``k`` splits (slider) shows a ratio of subgroup HRs at least as large as each threshold, with the
+    observed ratio marked."""
+    ks = sorted(grid["factors"].unique())
+    k = alt.param(name="k", value=1, bind=alt.binding_range(min=int(ks[0]), max=int(ks[-1]), step=1,
+                                                               name="Subgroup variables examined "))
+    base = alt.Chart(grid).transform_filter("datum.factors == k")
+    xs = alt.Scale(type="log", domain=[float(grid["threshold"].min()), float(grid["threshold"].max())], nice=False)
+    x = alt.X("threshold:Q", scale=xs, title="Ratio of subgroup HRs at least (log scale)",
+              axis=alt.Axis(values=sorted(grid["threshold"].unique().tolist())))
+    y = alt.Y("p_any:Q", title="Chance with a common effect (%)", scale=alt.Scale(domain=[0, 100]))
+    line = base.mark_line(point=True, color=PALETTE[0], strokeWidth=3).encode(x=x, y=y, tooltip=[
+        alt.Tooltip("threshold:Q", format=".1f", title="ratio at least"), alt.Tooltip("p_any:Q", format=".1f", title="%")])
+    rule = alt.Chart(pd.DataFrame({"r": [observed_ratio], "y": [92.0], "t": [f"E1910 by age: {observed_ratio:.1f}"]}))
+    mark = rule.mark_rule(color=PALETTE[1], strokeDash=[4, 3], strokeWidth=2).encode(x=alt.X("r:Q", scale=xs))
+    text = rule.mark_text(align="left", dx=5, fontSize=12, color=PALETTE[1]).encode(x=alt.X("r:Q", scale=xs), y="y:Q", text="t:N")
+    return alt.layer(line, mark, text).add_params(k).properties(
+        title={"text": "Chance alone makes large subgroup gaps",
+               "subtitle": ["True effect identical in every subgroup; E1910's age-subgroup precision."]},
+        description=("Line chart of the probability, when the true effect is the same in every subgroup, that at least one of "
+                     "the chosen number of subgroup variables shows a ratio of subgroup hazard ratios at least as large as "
+                     "each threshold, with E1910's observed ratio by age marked."),
+        width=_W, height=260)
+
+
+def common_effect_scatter(draws: pd.DataFrame, true_hr: float, observed: tuple[float, float]) -> alt.LayerChart:
+    """SIMULATED subgroup estimates under one common HR (:func:`trialkit.labs.subgroup.common_effect_draws`,
+    hr_a younger, hr_b older), with the published pair marked."""
+    xs = alt.Scale(type="log", domain=[0.03, 4], nice=False)
+    d = draws.assign(far=draws["ratio"].map(lambda r: "ratio ≥ observed" if max(r, 1 / r) >= observed[1] / observed[0]
+                                            else "smaller gap"))
+    pts = alt.Chart(d).mark_circle(size=14, opacity=0.45).encode(
+        x=alt.X("hr_a:Q", scale=xs, title="HR, younger than 55 (log)"), y=alt.Y("hr_b:Q", scale=xs, title="HR, 55 or older (log)"),
+        color=alt.Color("far:N", title=None, scale=alt.Scale(domain=["smaller gap", "ratio ≥ observed"], range=["#9a9a9a", PALETTE[0]]),
+                        legend=alt.Legend(orient="top")))
+    obs = alt.Chart(pd.DataFrame({"a": [observed[0]], "b": [observed[1]], "t": ["published"]}))
+    star = obs.mark_point(shape="diamond", size=160, filled=True, color=PALETTE[1], stroke="#000000").encode(
+        x=alt.X("a:Q", scale=xs), y=alt.Y("b:Q", scale=xs))
+    lab = obs.mark_text(align="left", dx=8, fontSize=12).encode(x=alt.X("a:Q", scale=xs), y=alt.Y("b:Q", scale=xs), text="t:N")
+    return alt.layer(pts, star, lab).properties(
+        title={"text": "SIMULATED trials with one true effect",
+               "subtitle": [f"Both subgroups' true HR {true_hr:.2f}; spread as in the published intervals."]},
+        description=("Scatter plot of simulated pairs of subgroup hazard ratios when both subgroups share one true hazard ratio; "
+                     "pairs at least as far apart as the published age subgroups are highlighted."),
+        width=_W, height=320)
+
+
+def deaths_chart(deaths: pd.DataFrame) -> alt.Chart:
+    """Stacked bars of deaths by cause per group (:func:`trialkit.chapters.e1910.deaths_table`)."""
+    order = ["Relapse", "Non-relapse", "Unknown"]
+    return alt.Chart(deaths).mark_bar().encode(
+        y=alt.Y("arm_label:N", title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("deaths:Q", title="Deaths among 112 randomised patients per group"),
+        color=alt.Color("cause:N", sort=order, scale=alt.Scale(domain=order, range=[PALETTE[1], PALETTE[0], "#9a9a9a"]),
+                        title=None, legend=alt.Legend(orient="top")),
+        order=alt.Order("cause_order:Q"),
+        tooltip=[alt.Tooltip("arm_label:N", title="Group"), alt.Tooltip("cause:N"), alt.Tooltip("deaths:Q")],
+    ).transform_calculate(cause_order="indexof(['Relapse', 'Non-relapse', 'Unknown'], datum.cause)").properties(
+        title={"text": "The difference is in deaths from relapse"},
+        description="Stacked bar chart of deaths by cause (relapse, non-relapse, unknown) in the two randomised groups.",
+        width=_W, height=alt.Step(40))
+
+
+def km_with_risk(curves: pd.DataFrame, at_risk: pd.DataFrame, labels: dict, title: str, y_title: str) -> alt.VConcatChart:
+    """SYNTHETIC Kaplan-Meier curves (arm, time, survival in 0-1) with numbers at risk under them
+    (arm, time, at_risk); ``labels`` maps arm keys to labels (experimental first)."""
+    dom = list(labels.values())
+    colour = alt.Color("arm_label:N", title=None, scale=alt.Scale(domain=dom, range=PALETTE[:2]), legend=alt.Legend(orient="top"))
+    c = curves.assign(arm_label=curves["arm"].map(labels), survival=100 * curves["survival"])
+    tmax = float(at_risk["time"].max())
+    x = alt.X("time:Q", title="Months since randomisation", scale=alt.Scale(domain=[0, tmax]), axis=alt.Axis(values=sorted(at_risk["time"].unique().tolist())))
+    lines = alt.Chart(c[c["time"] <= tmax]).mark_line(interpolate="step-after").encode(
+        x=x, y=alt.Y("survival:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), color=colour)
+    risk = alt.Chart(at_risk.assign(arm_label=at_risk["arm"].map(labels))).mark_text(fontSize=11).encode(
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, tmax]), axis=None),
+        y=alt.Y("arm_label:N", sort=dom, title=None, axis=alt.Axis(labelLimit=200, title="At risk")),
+        text="at_risk:Q", color=alt.Color("arm_label:N", scale=alt.Scale(domain=dom, range=PALETTE[:2]), legend=None))
+    return alt.vconcat(lines.properties(width=_W, height=260), risk.properties(width=_W, height=44), spacing=4).properties(
+        title={"text": title, "subtitle": [SYNTHETIC_NOTE]},
+        description=f"{title}: SYNTHETIC Kaplan-Meier curves of the two randomised groups with numbers at risk below.")
+
+
+def toxicity_gap_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Dumbbell of grade 3 or higher percentages per group: columns event, arm_label, percent."""
+    y = alt.Y("event:N", title=None, axis=alt.Axis(labelLimit=220))
+    rule = alt.Chart(frame).mark_rule(color="#999999").encode(x=alt.X("min(percent):Q", title="Patients with the event (%)"),
+                                                              x2="max(percent):Q", y=y)
+    dom = list(dict.fromkeys(frame["arm_label"]))
+    pts = alt.Chart(frame).mark_point(filled=True, size=90).encode(
+        x="percent:Q", y=y, color=alt.Color("arm_label:N", title=None, scale=alt.Scale(domain=dom, range=PALETTE[:2]),
+                                            legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("event:N"), alt.Tooltip("arm_label:N", title="Group"), alt.Tooltip("percent:Q", format=".0f", title="%")])
+    return alt.layer(rule, pts).properties(
+        title={"text": "Neuropsychiatric events: the one clear excess"},
+        description="Dot plot of the percent of patients with grade 3 or higher treated-related events, by group.",
+        width=_W, height=alt.Step(28))
+
+
+def ascertainment_chart(grid: pd.DataFrame, published: dict) -> alt.LayerChart:
+    """:func:`trialkit.labs.ascertainment.ascertainment_grid`: observed percent per group against the
+    extra reporting in the unblinded experimental group (slider: true experimental rate)."""
+    rates = sorted(grid["true_experimental"].unique())
+    r = alt.param(name="true_rate", value=rates[-1], bind=alt.binding_select(options=rates, name="True rate with blinatumomab (%) "))
+    base = alt.Chart(grid).transform_filter("datum.true_experimental == true_rate")
+    x = alt.X("extra_reporting:Q", title="Extra reporting in the known-exposure group (%)")
+    y = alt.Y("observed:Q", title="Observed grade ≥3 events (%)", scale=alt.Scale(domain=[0, 40]))
+    col = alt.Color("group:N", title=None, scale=alt.Scale(range=PALETTE[:2]), legend=alt.Legend(orient="top"))
+    line = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=col)
+    pub = alt.Chart(pd.DataFrame({"y": list(published.values()), "t": [f"published {k}: {v:g} %" for k, v in published.items()]}))
+    rules = pub.mark_rule(strokeDash=[4, 3], color="#555555").encode(y="y:Q")
+    text = pub.mark_text(align="left", x=4, dy=-6, fontSize=11).encode(y="y:Q", text="t:N")
+    return alt.layer(line, rules, text).add_params(r).properties(
+        title={"text": "Reporting can add to a real excess",
+               "subtitle": ["A model: extra reports in the known-exposure group only."]},
+        description=("Line chart: observed percent of grade 3 or higher neuropsychiatric events in each group as the extra "
+                     "reporting in the group that knows it received blinatumomab grows, for a chosen true rate."),
+        width=_W, height=260)
+
+
+def as_log_ticks(values) -> list[float]:
+    """Nice tick values for a log axis covering ``values``."""
+    lo, hi = min(values), max(values)
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if lo / 1.5 <= t <= hi * 1.5]
+    return ticks or [round(math.exp((math.log(lo) + math.log(hi)) / 2), 2)]
