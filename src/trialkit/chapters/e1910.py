@@ -233,3 +233,42 @@ def readings() -> dict:
         out[f"nonrelapse_deaths_pct_{short}"] = float(d.loc[(arm, "Non-relapse"), "of_patients"])
     out["benefit_at_diagnosis"] = out["os_3y_diff"] * out["randomised_of_enrolled"] / 100
     return out
+
+
+def subgroup_readings(factors: int = 6) -> dict:
+    """The subgroup laboratory's numbers: under a common effect, with the precision of the published age
+    subgroups (:func:`age_interaction`), the chance (percent) of a ratio of subgroup hazard ratios at
+    least as large as the observed one in one split (``chance_one``) and in at least one of ``factors``
+    independent splits (``chance_any``); ``factors`` itself as ``n_factors``."""
+    ia = age_interaction("os")
+    g = _subgroup.chance_of_apparent_modification(ia["se_a"], ia["se_b"], thresholds=(ia["ratio"],), factors=(1, factors))
+    return {"chance_one": float(g["p_one"].iloc[0]), "chance_any": float(g["p_any"].iloc[1]), "n_factors": int(factors)}
+
+
+def iceman() -> tuple[pd.DataFrame, dict]:
+    """The course's ICEMAN assessment of the age subgroup (``data/appraisal/e1910_iceman.yml``)."""
+    return _subgroup.iceman(data.DATA_DIR / "appraisal" / "e1910_iceman.yml")
+
+
+def neuro_rates() -> dict:
+    """Grade 3 or higher treatment-related neuropsychiatric events, percent, by group
+    (``blinatumomab``, ``chemotherapy``), as printed."""
+    return {k: _num("adverse_events", f"neuropsych_g3plus_{k}") for k in ("blinatumomab", "chemotherapy")}
+
+
+def esmo_readings() -> dict:
+    """ESMO-MCBS form 1 (curative setting) from the published 3-year overall survival, overall and in
+    each age subgroup (the subgroup grades show how the grade depends on which gain is believed):
+    ``esmo_gain``, ``esmo_grade``, ``esmo_reasons``, ``esmo_grade_lt55``, ``esmo_grade_ge55``,
+    ``esmo_gain_ge55``, ``esmo_years``."""
+    from trialkit.appraisal import esmo
+
+    years = float(data.row(STUDY, "survival", "os_3y_chemotherapy")["time"])
+    gain = _num("survival", "os_3y_blinatumomab") - _num("survival", "os_3y_chemotherapy")
+    g = esmo.form_1(survival_gain=gain, followup_years=years)
+    out = {"esmo_gain": gain, "esmo_grade": str(g.grade), "esmo_reasons": "; ".join(g.reasons), "esmo_years": years}
+    for key in ("lt55", "ge55"):
+        sub = _num("subgroups", f"os_3y_{key}_blinatumomab") - _num("subgroups", f"os_3y_{key}_chemotherapy")
+        out[f"esmo_gain_{key}"] = sub
+        out[f"esmo_grade_{key}"] = str(esmo.form_1(survival_gain=max(sub, 0.0), followup_years=years).grade)
+    return out

@@ -204,3 +204,27 @@ def as_log_ticks(values) -> list[float]:
     lo, hi = min(values), max(values)
     ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if lo / 1.5 <= t <= hi * 1.5]
     return ticks or [round(math.exp((math.log(lo) + math.log(hi)) / 2), 2)]
+
+
+def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
+    """:func:`trialkit.labs.immortal.transplant_timing_lab`: the median and 95 % range of each analysis's
+    estimate, for the true effect of transplant chosen with a slider, with the truth marked."""
+    hrs = sorted(grid["transplant_hr"].unique())
+    p = alt.param(name="tx_hr", value=1.0 if 1.0 in hrs else hrs[0],
+                  bind=alt.binding_select(options=hrs, name="True effect of transplant (HR) "))
+    base = alt.Chart(grid).transform_filter("datum.transplant_hr == tx_hr")
+    xs = alt.Scale(type="log", domain=[0.08, 3], nice=False)
+    y = alt.Y("label:N", title=None, sort=list(dict.fromkeys(grid["label"])), axis=alt.Axis(labelLimit=200))
+    ci = base.mark_rule(strokeWidth=3, color="#777777").encode(y=y, x=alt.X("low:Q", scale=xs), x2="high:Q")
+    pt = base.mark_point(filled=True, size=120, color=PALETTE[0]).encode(
+        y=y, x=alt.X("median:Q", scale=xs, title="Estimated HR, transplanted vs not (log)",
+                     axis=alt.Axis(values=[0.1, 0.2, 0.5, 1, 2])),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("median:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
+                 alt.Tooltip("high:Q", format=".2f")])
+    truth = base.mark_rule(color=PALETTE[1], strokeDash=[4, 3], strokeWidth=2).encode(x=alt.X("transplant_hr:Q", scale=xs))
+    return alt.layer(ci, truth, pt).add_params(p).properties(
+        title={"text": "Counting from time zero invents a benefit",
+               "subtitle": ["SIMULATED cohorts; dashed: the true effect of transplant."]},
+        description=("Dot plot of the median and 95 % range of the estimated hazard ratio for transplanted against "
+                     "non-transplanted patients under three analyses, for a chosen true effect of transplant."),
+        width=_W, height=alt.Step(40))
