@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trialkit import course, data, quiz
+from trialkit import course, data, labs, quiz
 from trialkit.appraisal import consort, flow, rob2
 from trialkit.chapters import e1910
 
@@ -20,7 +20,7 @@ def _n(table, row_id):
 
 
 def test_funnel_follows_the_article_counts():
-    f = e1910.funnel()
+    f = labs.funnel_steps(e1910.funnel_counts())
     assert f["n"].is_monotonic_decreasing
     assert f["n"].iloc[0] == _n("flow", "screened") and f["n"].iloc[-1] == _n("flow", "randomized_mrd_neg")
     # the Results: 109 of the 395 in remission did not reach step 3
@@ -34,19 +34,19 @@ def test_mrd_positive_cohort_completes_step_3():
 
 
 def test_risk_shift_uses_enrolled_and_randomised_counts():
-    rs = e1910.risk_shift()
+    rs = labs.composition_shift(*e1910.risk_counts())
     assert rs["share_start"] == pytest.approx(100 * _n("baseline", "high_risk_enrolled") / _n("flow", "enrolled"))
     assert rs["share_end"] == pytest.approx(100 * _n("baseline", "risk_unfavorable_total") / _n("flow", "randomized_mrd_neg"))
     assert rs["share_end"] < rs["share_start"]
 
 
 def test_age_interaction_ratio_is_the_ratio_of_the_published_hazard_ratios():
-    ia = e1910.age_interaction("os")
+    ia = labs.interaction_test(*e1910.age_hrs("os"))
     assert ia["ratio"] == pytest.approx(float(data.row("e1910", "subgroups", "os_hr_ge55")["value_num"])
                                         / float(data.row("e1910", "subgroups", "os_hr_lt55")["value_num"]))
     assert ia["low"] > 1.0 > 0.05 > ia["p"] > 0.01  # the intervals barely separate
     with pytest.raises(ValueError, match="endpoint"):
-        e1910.age_interaction("efs")
+        e1910.age_hrs("efs")
 
 
 def test_stopping_trial_places_the_third_look_at_the_reported_deaths():
@@ -89,8 +89,7 @@ def test_readings_are_consistent():
     r = e1910.readings()
     assert r["os_3y_diff"] == _n("survival", "os_3y_blinatumomab") - _n("survival", "os_3y_chemotherapy")
     assert r["benefit_at_diagnosis"] == pytest.approx(r["os_3y_diff"] * r["randomised_of_enrolled"] / 100)
-    s = e1910.subgroup_readings(factors=6)
-    assert 0 < s["chance_one"] < s["chance_any"] < 100
+    assert r["n_factors"] == len(e1910.SUBGROUP_VARIABLES)
 
 
 def test_esmo_form_1_grade():
@@ -107,7 +106,7 @@ def test_appraisal_files_load():
     spec = flow.load("data/appraisal/e1910_flow.yml")
     shown = flow.table(spec)
     assert "n\u00a0=\u00a0224" in set(shown["shown"])
-    table, overall = e1910.iceman()
+    table, overall = labs.iceman(e1910.iceman_path())
     assert overall["overall"] == "Low" and len(table) == 5
 
 

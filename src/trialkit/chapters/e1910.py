@@ -1,12 +1,15 @@
 """E1910's published results and design questions for the chapter, from ``data/e1910``.
 
-* :func:`funnel` -- the steps from registration for screening to the MRD-negative randomisation
-  (:func:`trialkit.labs.funnel.funnel_steps` on the extracted counts); :func:`mrd_positive` the
-  MRD-positive cohort outside the primary comparison.
-* :func:`risk_shift` -- the share of unfavourable-risk disease at enrolment and among the randomised
-  (:func:`trialkit.labs.funnel.composition_shift`).
-* :func:`age_interaction` -- the test of interaction between the two age subgroups from their
-  published intervals (:func:`trialkit.labs.subgroup.interaction_test`).
+* :func:`funnel_counts` -- the steps from registration for screening to the MRD-negative
+  randomisation, as (label, n) pairs for :func:`trialkit.labs.funnel.funnel_steps`;
+  :func:`mrd_positive` the MRD-positive cohort outside the primary comparison.
+* :func:`risk_counts` -- unfavourable-risk disease at enrolment and among the randomised, the four
+  counts :func:`trialkit.labs.funnel.composition_shift` takes.
+* :func:`age_hrs` -- the published hazard ratios and intervals of the two age subgroups, the inputs of
+  :func:`trialkit.labs.subgroup.interaction_test`; :data:`SUBGROUP_VARIABLES` the subgroup variables of
+  the Methods.
+
+Chapter computations and laboratories are independent: the pages feed these values to the labs.
 * :func:`stopping_trial` -- the trial description the stopping laboratory needs, with the assumptions
   the article leaves open stated (:data:`STOPPING_ASSUMPTIONS`).
 * :func:`survival_table`, :func:`subgroup_table`, :func:`deaths_table`, :func:`transplant_table`,
@@ -23,8 +26,6 @@ import numpy as np
 import pandas as pd
 
 from trialkit import data, synth, trials
-from trialkit.labs import funnel as _funnel
-from trialkit.labs import subgroup as _subgroup
 
 STUDY = "e1910"
 ARMS = ("blinatumomab_chemotherapy", "chemotherapy")
@@ -35,7 +36,7 @@ FUNNEL = (("Registered for screening", "flow", "screened"),
           ("Enrolled (induction)", "flow", "enrolled"),
           ("Remission after induction", "responses", "cr_cri_induction"),
           ("Intensification (step 2)", "flow", "step2_intensification"),
-          ("Randomisation or assignment step (step 3)", "flow", "step3_registered"),
+          ("Step 3 (MRD test)", "flow", "step3_registered"),
           ("MRD-negative, randomised", "flow", "randomized_mrd_neg"))
 
 
@@ -50,9 +51,9 @@ def _int(table: str, row_id: str) -> int:
     return int(_num(table, row_id))
 
 
-def funnel() -> pd.DataFrame:
-    """:func:`trialkit.labs.funnel.funnel_steps` of :data:`FUNNEL`."""
-    return _funnel.funnel_steps([(label, _int(table, i)) for label, table, i in FUNNEL])
+def funnel_counts() -> list[tuple[str, int]]:
+    """(label, n) for each step of :data:`FUNNEL`, in order."""
+    return [(label, _int(table, i)) for label, table, i in FUNNEL]
 
 
 def mrd_positive() -> dict:
@@ -66,12 +67,12 @@ def mrd_positive() -> dict:
     return {"randomised": rand, "assigned": assigned, "total": rand + assigned}
 
 
-def risk_shift() -> dict:
-    """Unfavourable-risk disease among all enrolled (Discussion) and among the MRD-negative randomised
-    (Table 1): :func:`trialkit.labs.funnel.composition_shift`. Patients without an assigned risk group
-    count as 'not unfavourable' at both ends."""
-    return _funnel.composition_shift(_int("flow", "enrolled"), _int("baseline", "high_risk_enrolled"),
-                                     _int("flow", "randomized_mrd_neg"), _int("baseline", "risk_unfavorable_total"))
+def risk_counts() -> tuple[int, int, int, int]:
+    """(enrolled, unfavourable-risk among them (Discussion), MRD-negative randomised, unfavourable-risk
+    among them (Table 1)). Patients without an assigned risk group count as 'not unfavourable' at both
+    ends."""
+    return (_int("flow", "enrolled"), _int("baseline", "high_risk_enrolled"),
+            _int("flow", "randomized_mrd_neg"), _int("baseline", "risk_unfavorable_total"))
 
 
 def _hr(table: str, row_id: str) -> tuple[float, float, float]:
@@ -79,12 +80,17 @@ def _hr(table: str, row_id: str) -> tuple[float, float, float]:
     return float(r["value_num"]), float(r["ci_low_num"]), float(r["ci_high_num"])
 
 
-def age_interaction(endpoint: str = "os") -> dict:
-    """Test of interaction, age 55 or older against younger than 55, from the published hazard ratios
-    (``endpoint`` ``"os"`` or ``"rfs"``): the ratio is HR(>= 55) / HR(< 55)."""
+#: The subgroup variables of the overall-survival subgroup analyses (Methods, End points).
+SUBGROUP_VARIABLES = ("age", "combined molecular risk", "BCR::ABL1-like genotype", "intention to undergo transplantation",
+                      "CD20 status", "rituximab use")
+
+
+def age_hrs(endpoint: str = "os") -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The published (hazard ratio, low, high) under 55 and at 55 or older, for ``endpoint`` ``"os"`` or
+    ``"rfs"``."""
     if endpoint not in ("os", "rfs"):
         raise ValueError(f"endpoint must be 'os' or 'rfs', got {endpoint!r}")
-    return _subgroup.interaction_test(_hr("subgroups", f"{endpoint}_hr_lt55"), _hr("subgroups", f"{endpoint}_hr_ge55"))
+    return _hr("subgroups", f"{endpoint}_hr_lt55"), _hr("subgroups", f"{endpoint}_hr_ge55")
 
 
 #: What the stopping laboratory assumes where the article is silent.
@@ -203,25 +209,18 @@ def at_risk(dataset: str = "e1910_os", times=(0, 12, 24, 36, 48, 60)) -> pd.Data
 
 
 def readings() -> dict:
-    """Computed values the chapter glues: funnel shares, the MRD-positive cohort, the risk shift, the age
-    interaction (OS and RFS), absolute differences at 3 years and deaths by cause."""
-    f = funnel().set_index("label")
-    mp, rs = mrd_positive(), risk_shift()
-    ia, ir = age_interaction("os"), age_interaction("rfs")
-    out = {f"funnel_{i + 1}_kept": float(r.kept_from_start) for i, r in enumerate(funnel().itertuples())}
-    out.update({f"funnel_{i + 1}_lost": int(r.lost) for i, r in enumerate(funnel().itertuples())})
-    out.update({
-        "randomised_of_enrolled": float(100 * _int("flow", "randomized_mrd_neg") / _int("flow", "enrolled")),
-        "randomised_of_remission": float(100 * _int("flow", "randomized_mrd_neg") / _int("responses", "cr_cri_induction")),
-        "no_remission": int(_int("flow", "enrolled") - _int("responses", "cr_cri_induction")),
+    """Computed values the chapter glues: shares reaching randomisation, the MRD-positive cohort,
+    absolute differences at 3 years, deaths by cause and the number of subgroup variables."""
+    mp = mrd_positive()
+    enrolled, randomised = _int("flow", "enrolled"), _int("flow", "randomized_mrd_neg")
+    out = {
+        "randomised_of_enrolled": 100 * randomised / enrolled,
+        "randomised_of_remission": 100 * randomised / _int("responses", "cr_cri_induction"),
+        "no_remission": enrolled - _int("responses", "cr_cri_induction"),
         "mrdpos_randomised": mp["randomised"], "mrdpos_assigned": mp["assigned"], "mrdpos_total": mp["total"],
-        "risk_share_start": rs["share_start"], "risk_share_end": rs["share_end"], "risk_reach_group": rs["reach_group"],
-        "risk_reach_rest": rs["reach_rest"], "risk_reach_ratio": rs["reach_ratio"],
-        "age_ratio": ia["ratio"], "age_ratio_low": ia["low"], "age_ratio_high": ia["high"], "age_p": ia["p"],
-        "age_se_young": ia["se_a"], "age_se_old": ia["se_b"],
-        "age_rfs_ratio": ir["ratio"], "age_rfs_p": ir["p"],
-        "deaths_total": int(_int("survival", "deaths_blinatumomab") + _int("survival", "deaths_chemotherapy")),
-    })
+        "deaths_total": _int("survival", "deaths_blinatumomab") + _int("survival", "deaths_chemotherapy"),
+        "n_factors": len(SUBGROUP_VARIABLES),
+    }
     for stem in ("os", "rfs"):
         out[f"{stem}_3y_diff"] = _num("survival", f"{stem}_3y_blinatumomab") - _num("survival", f"{stem}_3y_chemotherapy")
     out["os_3y_nnt"] = 100 / out["os_3y_diff"]
@@ -235,19 +234,10 @@ def readings() -> dict:
     return out
 
 
-def subgroup_readings(factors: int = 6) -> dict:
-    """The subgroup laboratory's numbers: under a common effect, with the precision of the published age
-    subgroups (:func:`age_interaction`), the chance (percent) of a ratio of subgroup hazard ratios at
-    least as large as the observed one in one split (``chance_one``) and in at least one of ``factors``
-    independent splits (``chance_any``); ``factors`` itself as ``n_factors``."""
-    ia = age_interaction("os")
-    g = _subgroup.chance_of_apparent_modification(ia["se_a"], ia["se_b"], thresholds=(ia["ratio"],), factors=(1, factors))
-    return {"chance_one": float(g["p_one"].iloc[0]), "chance_any": float(g["p_any"].iloc[1]), "n_factors": int(factors)}
-
-
-def iceman() -> tuple[pd.DataFrame, dict]:
-    """The course's ICEMAN assessment of the age subgroup (``data/appraisal/e1910_iceman.yml``)."""
-    return _subgroup.iceman(data.DATA_DIR / "appraisal" / "e1910_iceman.yml")
+def iceman_path():
+    """Where the course's ICEMAN assessment of the age subgroup is (read it with
+    :func:`trialkit.labs.subgroup.iceman`)."""
+    return data.DATA_DIR / "appraisal" / "e1910_iceman.yml"
 
 
 def neuro_rates() -> dict:

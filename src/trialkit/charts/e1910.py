@@ -114,7 +114,7 @@ def common_effect_scatter(draws: pd.DataFrame, true_hr: float, observed: tuple[f
     pts = alt.Chart(d).mark_circle(size=14, opacity=0.45).encode(
         x=alt.X("hr_a:Q", scale=xs, title="HR, younger than 55 (log)"), y=alt.Y("hr_b:Q", scale=xs, title="HR, 55 or older (log)"),
         color=alt.Color("far:N", title=None, scale=alt.Scale(domain=["smaller gap", "ratio ≥ observed"], range=["#9a9a9a", PALETTE[0]]),
-                        legend=alt.Legend(orient="top")))
+                        legend=alt.Legend(orient="top", direction="vertical")))
     obs = alt.Chart(pd.DataFrame({"a": [observed[0]], "b": [observed[1]], "t": ["published"]}))
     star = obs.mark_point(shape="diamond", size=160, filled=True, color=PALETTE[1], stroke="#000000").encode(
         x=alt.X("a:Q", scale=xs), y=alt.Y("b:Q", scale=xs))
@@ -132,9 +132,9 @@ def deaths_chart(deaths: pd.DataFrame) -> alt.Chart:
     order = ["Relapse", "Non-relapse", "Unknown"]
     return alt.Chart(deaths).mark_bar().encode(
         y=alt.Y("arm_label:N", title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("deaths:Q", title="Deaths among 112 randomised patients per group"),
+        x=alt.X("deaths:Q", title="Deaths (112 per group)"),
         color=alt.Color("cause:N", sort=order, scale=alt.Scale(domain=order, range=[PALETTE[1], PALETTE[0], "#9a9a9a"]),
-                        title=None, legend=alt.Legend(orient="top")),
+                        title=None, legend=alt.Legend(orient="top", direction="vertical")),
         order=alt.Order("cause_order:Q"),
         tooltip=[alt.Tooltip("arm_label:N", title="Group"), alt.Tooltip("cause:N"), alt.Tooltip("deaths:Q")],
     ).transform_calculate(cause_order="indexof(['Relapse', 'Non-relapse', 'Unknown'], datum.cause)").properties(
@@ -143,23 +143,28 @@ def deaths_chart(deaths: pd.DataFrame) -> alt.Chart:
         width=_W, height=alt.Step(40))
 
 
-def km_with_risk(curves: pd.DataFrame, at_risk: pd.DataFrame, labels: dict, title: str, y_title: str) -> alt.VConcatChart:
-    """SYNTHETIC Kaplan-Meier curves (arm, time, survival in 0-1) with numbers at risk under them
-    (arm, time, at_risk); ``labels`` maps arm keys to labels (experimental first)."""
+def km_chart(curves: pd.DataFrame, labels: dict, title: str, y_title: str, t_max: float = 60.0) -> alt.Chart:
+    """SYNTHETIC Kaplan-Meier curves (arm, time, survival in 0-1) up to ``t_max`` months; ``labels`` maps
+    arm keys to labels (experimental first). Numbers at risk go in a table under the figure."""
     dom = list(labels.values())
-    colour = alt.Color("arm_label:N", title=None, scale=alt.Scale(domain=dom, range=PALETTE[:2]), legend=alt.Legend(orient="top"))
     c = curves.assign(arm_label=curves["arm"].map(labels), survival=100 * curves["survival"])
-    tmax = float(at_risk["time"].max())
-    x = alt.X("time:Q", title="Months since randomisation", scale=alt.Scale(domain=[0, tmax]), axis=alt.Axis(values=sorted(at_risk["time"].unique().tolist())))
-    lines = alt.Chart(c[c["time"] <= tmax]).mark_line(interpolate="step-after").encode(
-        x=x, y=alt.Y("survival:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), color=colour)
-    risk = alt.Chart(at_risk.assign(arm_label=at_risk["arm"].map(labels))).mark_text(fontSize=11).encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, tmax]), axis=None),
-        y=alt.Y("arm_label:N", sort=dom, title=None, axis=alt.Axis(labelLimit=200, title="At risk")),
-        text="at_risk:Q", color=alt.Color("arm_label:N", scale=alt.Scale(domain=dom, range=PALETTE[:2]), legend=None))
-    return alt.vconcat(lines.properties(width=_W, height=260), risk.properties(width=_W, height=44), spacing=4).properties(
-        title={"text": title, "subtitle": [SYNTHETIC_NOTE]},
-        description=f"{title}: SYNTHETIC Kaplan-Meier curves of the two randomised groups with numbers at risk below.")
+    c = c[c["time"] <= t_max]
+    return alt.Chart(c).mark_line(interpolate="step-after").encode(
+        x=alt.X("time:Q", title="Months since randomisation", scale=alt.Scale(domain=[0, t_max]),
+                axis=alt.Axis(values=list(range(0, int(t_max) + 1, 12)))),
+        y=alt.Y("survival:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("arm_label:N", title=None, scale=alt.Scale(domain=dom, range=PALETTE[:2]),
+                        legend=alt.Legend(orient="top", direction="vertical")),
+    ).properties(title={"text": title, "subtitle": [SYNTHETIC_NOTE]},
+                 description=f"{title}: SYNTHETIC Kaplan-Meier curves of the two randomised groups.", width=_W, height=280)
+
+
+def at_risk_table(at_risk: pd.DataFrame) -> pd.DataFrame:
+    """Numbers at risk (arm_label, time, at_risk) as a wide table: one row per group, one column per time."""
+    wide = at_risk.pivot(index="arm_label", columns="time", values="at_risk")
+    wide = wide.loc[list(dict.fromkeys(at_risk["arm_label"]))]
+    wide.columns = [f"{int(t)} mo" for t in wide.columns]
+    return wide.reset_index().rename(columns={"arm_label": "At risk (SYNTHETIC)"})
 
 
 def toxicity_gap_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -184,9 +189,10 @@ def ascertainment_chart(grid: pd.DataFrame, published: dict) -> alt.LayerChart:
     rates = sorted(grid["true_experimental"].unique())
     r = alt.param(name="true_rate", value=rates[-1], bind=alt.binding_select(options=rates, name="True rate with blinatumomab (%) "))
     base = alt.Chart(grid).transform_filter("datum.true_experimental == true_rate")
-    x = alt.X("extra_reporting:Q", title="Extra reporting in the known-exposure group (%)")
-    y = alt.Y("observed:Q", title="Observed grade ≥3 events (%)", scale=alt.Scale(domain=[0, 40]))
-    col = alt.Color("group:N", title=None, scale=alt.Scale(range=PALETTE[:2]), legend=alt.Legend(orient="top"))
+    x = alt.X("extra_reporting:Q", title="Extra recording, blinatumomab group (%)")
+    top = 10 * math.ceil(float(grid["observed"].max()) / 10)
+    y = alt.Y("observed:Q", title="Recorded grade ≥3 events (%)", scale=alt.Scale(domain=[0, top]))
+    col = alt.Color("group:N", title=None, scale=alt.Scale(range=PALETTE[:2]), legend=alt.Legend(orient="top", direction="vertical"))
     line = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=col)
     pub = alt.Chart(pd.DataFrame({"y": list(published.values()), "t": [f"published {k}: {v:g} %" for k, v in published.items()]}))
     rules = pub.mark_rule(strokeDash=[4, 3], color="#555555").encode(y="y:Q")
@@ -217,7 +223,7 @@ def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("label:N", title=None, sort=list(dict.fromkeys(grid["label"])), axis=alt.Axis(labelLimit=200))
     ci = base.mark_rule(strokeWidth=3, color="#777777").encode(y=y, x=alt.X("low:Q", scale=xs), x2="high:Q")
     pt = base.mark_point(filled=True, size=120, color=PALETTE[0]).encode(
-        y=y, x=alt.X("median:Q", scale=xs, title="Estimated HR, transplanted vs not (log)",
+        y=y, x=alt.X("median:Q", scale=xs, title="HR, transplanted vs not (log)",
                      axis=alt.Axis(values=[0.1, 0.2, 0.5, 1, 2])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("median:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
                  alt.Tooltip("high:Q", format=".2f")])
@@ -228,3 +234,60 @@ def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
         description=("Dot plot of the median and 95 % range of the estimated hazard ratio for transplanted against "
                      "non-transplanted patients under three analyses, for a chosen true effect of transplant."),
         width=_W, height=alt.Step(40))
+
+
+def stopping_chart(summary: pd.DataFrame, histogram: pd.DataFrame, published_hr: float, start_hr: float) -> alt.LayerChart:
+    """A single-view version of the stopping laboratory's figure (:func:`trialkit.labs.stopping_lab`):
+    the estimated HRs of simulated trials that stopped early against all trials, for the true HR chosen
+    with a slider; the truth (black) and the published HR (orange, dotted) marked."""
+    hrs = sorted(summary["true_hr"])
+    step = round(hrs[1] - hrs[0], 6) if len(hrs) > 1 else 0.05
+    p = alt.param(name="true_hr", value=start_hr, bind=alt.binding_range(min=hrs[0], max=hrs[-1], step=step,
+                                                                         name="True hazard ratio "))
+    xs = alt.Scale(type="log", domain=[0.35, 1.45], nice=False)
+    groups = list(dict.fromkeys(histogram["group"]))
+    short = {g: ("Stopped early" if "early" in g.lower() else "All trials") for g in groups}
+    h = histogram.assign(group_short=histogram["group"].map(short))
+    bars = alt.Chart(h).transform_filter(f"abs(datum.true_hr - true_hr) < 1e-6").mark_rect(
+        opacity=0.55, stroke="#ffffff", strokeWidth=0.3).encode(
+        x=alt.X("bin_start:Q", scale=xs, title="Estimated HR (log scale)", axis=alt.Axis(values=[0.4, 0.5, 0.7, 1.0, 1.4])),
+        x2="bin_end:Q", y=alt.Y("share:Q", title="Share of the group's trials (%)", stack=None), y2=alt.datum(0),
+        color=alt.Color("group_short:N", title=None, scale=alt.Scale(domain=["All trials", "Stopped early"], range=["#9a9a9a", PALETTE[0]]),
+                        legend=alt.Legend(orient="top", direction="vertical")),
+        tooltip=[alt.Tooltip("group_short:N", title="group"), alt.Tooltip("bin_start:Q", format=".2f", title="from"),
+                 alt.Tooltip("share:Q", format=".1f", title="%")])
+    s = summary.assign(observed=published_hr)
+    sb = alt.Chart(s).transform_filter(f"abs(datum.true_hr - true_hr) < 1e-6")
+    truth = sb.mark_rule(color="#000000", strokeWidth=2).encode(x=alt.X("true_hr:Q", scale=xs))
+    gm = sb.mark_rule(color=PALETTE[0], strokeDash=[6, 4], strokeWidth=2).encode(
+        x=alt.X("gm_hr_stopped:Q", scale=xs), tooltip=[alt.Tooltip("gm_hr_stopped:Q", format=".2f", title="mean HR, stopped early"),
+                                                      alt.Tooltip("share_stopped_early:Q", format=".0%", title="share stopped early")])
+    obs = sb.mark_rule(color=PALETTE[1], strokeDash=[2, 3], strokeWidth=2).encode(x=alt.X("observed:Q", scale=xs))
+    return alt.layer(bars, truth, gm, obs).add_params(p).properties(
+        title={"text": "Trials that stop early overstate the effect",
+               "subtitle": ["SIMULATED trials. Black: truth; blue dashed: mean of early stops; orange: published."]},
+        description=("Histograms of the estimated hazard ratio among simulated trials that stopped at an interim analysis and "
+                     "among all trials, for a true hazard ratio chosen with a slider."),
+        width=_W, height=280)
+
+
+def boundary_chart(plan: pd.DataFrame, deaths: int, z_observed: float) -> alt.LayerChart:
+    """The recomputed efficacy boundary (z) at each look of ``plan`` (:func:`trialkit.labs.interim_plan`)
+    with the observed z at the stop."""
+    b = plan.assign(what="Boundary")
+    o = pd.DataFrame({"deaths": [deaths], "z": [z_observed], "what": ["Observed"]})
+    x = alt.X("deaths:Q", title="Deaths", scale=alt.Scale(domain=[0, 10 * math.ceil(float(plan["deaths"].max()) * 1.1 / 10)]))
+    y = alt.Y("z:Q", title="Log-rank z", scale=alt.Scale(domain=[0, math.ceil(float(max(plan["z"].max(), z_observed)) + 0.5)]))
+    col = alt.Color("what:N", title=None, scale=alt.Scale(domain=["Boundary", "Observed"], range=[PALETTE[0], PALETTE[1]]),
+                    legend=alt.Legend(orient="top", direction="vertical"))
+    line = alt.Chart(b).mark_line(point=True).encode(x=x, y=y, color=col, tooltip=[
+        alt.Tooltip("look:Q"), alt.Tooltip("deaths:Q"), alt.Tooltip("z:Q", format=".2f"),
+        alt.Tooltip("nominal_p_two_sided:Q", format=".4f", title="two-sided P below")])
+    pt = alt.Chart(o).mark_point(shape="diamond", size=160, filled=True).encode(x=x, y=y, color=col,
+                                                                                 tooltip=[alt.Tooltip("z:Q", format=".2f")])
+    return alt.layer(line, pt).properties(
+        title={"text": "The third look crossed the boundary",
+               "subtitle": ["Boundaries under the course's assumptions."]},
+        description=("Line chart of the recomputed O'Brien-Fleming-type efficacy boundary on the z scale at each look, with the "
+                     f"observed z of about {z_observed:.2f} at {deaths} deaths."),
+        width=_W, height=260)
