@@ -10,7 +10,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from trialkit.charts import PALETTE, SYNTHETIC_NOTE
+from trialkit.charts import PALETTE
 
 _W = 520
 
@@ -130,9 +130,10 @@ def common_effect_scatter(draws: pd.DataFrame, true_hr: float, observed: tuple[f
 def deaths_chart(deaths: pd.DataFrame) -> alt.Chart:
     """Stacked bars of deaths by cause per group (:func:`trialkit.chapters.e1910.deaths_table`)."""
     order = ["Relapse", "Non-relapse", "Unknown"]
-    return alt.Chart(deaths).mark_bar().encode(
-        y=alt.Y("arm_label:N", title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("deaths:Q", title="Deaths (112 per group)"),
+    short = deaths.assign(group=deaths["arm_label"].str.split(" ").str[0])
+    return alt.Chart(short).mark_bar().encode(
+        y=alt.Y("group:N", title=None, sort=list(dict.fromkeys(short["group"]))),
+        x=alt.X("deaths:Q", title="Deaths"),
         color=alt.Color("cause:N", sort=order, scale=alt.Scale(domain=order, range=[PALETTE[1], PALETTE[0], "#9a9a9a"]),
                         title=None, legend=alt.Legend(orient="top", direction="vertical")),
         order=alt.Order("cause_order:Q"),
@@ -155,7 +156,7 @@ def km_chart(curves: pd.DataFrame, labels: dict, title: str, y_title: str, t_max
         y=alt.Y("survival:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("arm_label:N", title=None, scale=alt.Scale(domain=dom, range=PALETTE[:2]),
                         legend=alt.Legend(orient="top", direction="vertical")),
-    ).properties(title={"text": title, "subtitle": [SYNTHETIC_NOTE]},
+    ).properties(title={"text": title, "subtitle": ["SYNTHETIC data, not patient records."]},
                  description=f"{title}: SYNTHETIC Kaplan-Meier curves of the two randomised groups.", width=_W, height=280)
 
 
@@ -223,7 +224,7 @@ def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("label:N", title=None, sort=list(dict.fromkeys(grid["label"])), axis=alt.Axis(labelLimit=200))
     ci = base.mark_rule(strokeWidth=3, color="#777777").encode(y=y, x=alt.X("low:Q", scale=xs), x2="high:Q")
     pt = base.mark_point(filled=True, size=120, color=PALETTE[0]).encode(
-        y=y, x=alt.X("median:Q", scale=xs, title="HR, transplanted vs not (log)",
+        y=y, x=alt.X("median:Q", scale=xs, title="HR, transplanted vs not",
                      axis=alt.Axis(values=[0.1, 0.2, 0.5, 1, 2])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("median:Q", format=".2f"), alt.Tooltip("low:Q", format=".2f"),
                  alt.Tooltip("high:Q", format=".2f")])

@@ -25,9 +25,9 @@ import pandas as pd
 from trialkit import _check
 from trialkit.labs._common import SEED, hazard
 
-ANALYSES = {"naive": "Ever against never, from time zero",
-            "landmark": "Landmark analysis",
-            "time_varying": "Transplant as a time-varying covariate"}
+ANALYSES = {"naive": "From time zero",
+            "landmark": "Landmark",
+            "time_varying": "Time-varying"}
 
 
 def cox_binary(time, event, x_at) -> float:
