@@ -70,3 +70,12 @@ def test_at_risk_table_is_one_row_per_group():
     t = ch.at_risk_table(e1910.at_risk())
     assert list(t.iloc[:, 0]) == list(e1910.LABELS.values())
     assert t.iloc[0, 1] == 112
+
+
+def test_transplant_timing_chart_binds_the_true_effect():
+    from trialkit.labs import immortal
+
+    grid = immortal.transplant_timing_lab(n_patients=120, transplant_hrs=(0.7, 1.0), n_trials=20)
+    spec = ch.transplant_timing_chart(grid).to_dict()
+    assert [p for p in spec["params"] if "bind" in p]
+    assert "SIMULATED" in " ".join(spec["title"]["subtitle"])
