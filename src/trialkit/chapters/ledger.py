@@ -284,6 +284,22 @@ def _derived_checks():
                    [("planning", "os_median_assumed_inotuzumab", "value"), ("planning", "os_median_assumed_standard", "value")],
                    lambda m_exp, m_ctl: 100 * (m_exp / m_ctl - 1), "relative increase of the assumed median",
                    what="Assumed relative increase in median OS (planning)")
+    for arm in ("blinatumomab", "chemotherapy"):
+        yield _derived("e1910", f"allo_total_{arm}", "transplant", f"allo_total_{arm}",
+                       [("transplant", f"allo_on_trial_{arm}", "value"), ("transplant", f"allo_after_offstudy_{arm}", "value")],
+                       lambda a, b: a + b, "transplants during the trial plus after stopping trial treatment",
+                       what=f"Allogeneic transplants in all ({arm} group)")
+    yield _derived("e1910", "deaths_blinatumomab", "survival", "deaths_blinatumomab",
+                   [("survival", "death_cause_relapse_blinatumomab", "value"), ("survival", "death_cause_nonrelapse_blinatumomab", "value")],
+                   lambda a, b: a + b, "deaths from relapse plus non-relapse deaths", what="Deaths, blinatumomab group")
+    yield _derived("e1910", "deaths_chemotherapy", "survival", "deaths_chemotherapy",
+                   [("survival", "death_cause_relapse_chemotherapy", "value"), ("survival", "death_cause_nonrelapse_chemotherapy", "value"),
+                    ("survival", "death_cause_unknown_chemotherapy", "value")],
+                   lambda a, b, c: a + b + c, "deaths from relapse, non-relapse and unknown causes", what="Deaths, chemotherapy-only group")
+    yield _derived("e1910", "remission_not_reaching_step3", "flow", "remission_not_reaching_step3",
+                   [("responses", "cr_cri_induction", "value"), ("flow", "step3_registered", "value")],
+                   lambda a, b: a - b, "patients in remission minus those registered at step 3",
+                   what="Patients in remission who did not reach step 3")
 
 
 def _design_check(study, id_, what, inputs, fn, method):

@@ -31,3 +31,7 @@ from trialkit.labs.rmst import rmst_lab, rmst_readings  # noqa: F401
 from trialkit.labs.stopping import (  # noqa: F401
     ALL, STOPPED, interim_plan, plan_readings, stop_check, stopping_lab, stopping_readings)
 from trialkit.labs.transplant import ANALYSES, transplant_lab, transplant_patterns, transplant_readings  # noqa: F401
+from trialkit.labs.ascertainment import ascertainment_grid, extra_needed, recorded  # noqa: F401,E402
+from trialkit.labs.funnel import composition_shift, diagnosis_view, funnel_steps  # noqa: F401,E402
+from trialkit.labs.subgroup import (  # noqa: F401,E402
+    chance_of_apparent_modification, common_effect_draws, iceman, interaction_test)
