@@ -337,3 +337,11 @@ def esmo_inputs() -> dict:
     cr = _count("responses", "best_resp_cr_all") + _count("responses", "best_resp_crh_all")
     return {"orr": 100 * cr / _count("flow", "included_pooled"),
             "dor": float(_row("survival", "rfs_median_crcrh")["value_num"])}
+
+
+def as_incidence(frame: pd.DataFrame) -> pd.DataFrame:
+    """A curve or anchor frame of "1 − cumulative incidence" (as :mod:`trialkit.synth` returns for a
+    competing-risk dataset) turned back into the cumulative incidence, in the same ``survival`` column."""
+    if "survival" not in frame.columns:
+        raise ValueError("frame must have a 'survival' column")
+    return frame.assign(survival=1 - frame["survival"])
