@@ -114,3 +114,14 @@ def test_charts_are_container_wide():
     assert pooled_charts.survivors_chart(pooled.conditional_shares()).to_dict()["width"] == "container"
     with pytest.raises(ValueError, match="lacks"):
         pooled_charts.forest(pd.DataFrame({"hr": [1.0]}))
+
+
+def test_immortal_chart_starts_at_a_landmark_of_the_grid():
+    from trialkit.labs import immortal
+
+    g = immortal.immortal_lab(n_patients=120, median_months=7.5, share=0.4, window=3.0, landmarks=(1.5, 3.0, 6.0),
+                              effect_hrs=(1.0,), n_trials=20)
+    spec = pooled_charts.immortal_chart(g, state="response", landmark_name="Landmark", title="t").to_dict()
+    assert [p["value"] for p in spec["params"] if p["name"] == "response_landmark"] == [3.0]
+    with pytest.raises(ValueError, match="landmark must be one of"):
+        pooled_charts.immortal_chart(g, state="response", landmark_name="Landmark", title="t", landmark=2.0)

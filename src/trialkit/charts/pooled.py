@@ -66,7 +66,7 @@ def forest(frame: pd.DataFrame) -> alt.LayerChart:
         title={"text": "What 'predicts' survival here is mostly response", "subtitle": "Table 3, Cancer 2021; below 1: lower hazard"},
         description=("Forest plot of the hazard ratios of Table 3 with 95 % intervals on a log scale, univariate and multivariate, "
                      "for overall or relapse-free survival chosen with radio buttons."),
-        width="container", height=alt.Step(26))
+        width="container", height=alt.Step(20))
 
 
 def survivors_chart(shares: pd.DataFrame) -> alt.LayerChart:
@@ -94,9 +94,11 @@ def _need(frame: pd.DataFrame, cols, name: str) -> None:
         raise ValueError(f"{name} lacks column(s) {missing}")
 
 
-def immortal_chart(grid: pd.DataFrame, *, state: str, landmark_name: str, title: str) -> alt.LayerChart:
+def immortal_chart(grid: pd.DataFrame, *, state: str, landmark_name: str, title: str,
+                   landmark: float | None = None) -> alt.LayerChart:
     """Median and 95 % range of the hazard ratio (state reached vs not) under the three analyses of
-    :func:`trialkit.labs.immortal.immortal_lab`; radio: the true effect of the state; slider: the landmark."""
+    :func:`trialkit.labs.immortal.immortal_lab`; radio: the true effect of the state; menu: the landmark
+    (initially ``landmark``, default the middle one of the grid)."""
     from trialkit.labs.immortal import ANALYSES
 
     _need(grid, ("effect_hr", "landmark", "analysis", "median", "low", "high"), "grid")
@@ -104,7 +106,10 @@ def immortal_chart(grid: pd.DataFrame, *, state: str, landmark_name: str, title:
     lms = sorted(grid["landmark"].unique())
     eff = alt.param(name=f"{state}_effect", value=float(effects[0]),
                     bind=alt.binding_radio(options=[float(e) for e in effects], name=f"True HR of {state} "))
-    lm = alt.param(name=f"{state}_landmark", value=float(lms[0]),
+    start = float(lms[len(lms) // 2]) if landmark is None else float(landmark)
+    if not any(abs(start - x) < 1e-9 for x in lms):
+        raise ValueError(f"landmark must be one of the grid's landmarks {lms}, got {landmark}")
+    lm = alt.param(name=f"{state}_landmark", value=start,
                    bind=alt.binding_select(options=[float(x) for x in lms], name=f"{landmark_name} (months) "))
     data = grid.assign(label=grid["analysis"].map(ANALYSES))
     order = list(ANALYSES.values())

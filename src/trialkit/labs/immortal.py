@@ -29,9 +29,9 @@ from trialkit import _check
 from trialkit.labs._common import SEED, grid, hazard, spread
 
 ANALYSES = {
-    "naive": "Ever vs never, from first dose",
-    "landmark": "Landmark: by state at the landmark",
-    "time_varying": "State as a time-varying covariate",
+    "naive": "Naive, from first dose",
+    "landmark": "Landmark",
+    "time_varying": "Time-varying Cox",
 }
 
 
