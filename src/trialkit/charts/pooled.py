@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from trialkit.charts import PALETTE, SYNTHETIC_NOTE
+from trialkit.charts import PALETTE
 
 _MODEL_COLOURS = {"univariate": PALETTE[0], "multivariate": PALETTE[1]}
 
@@ -27,7 +27,7 @@ def synthetic_curve(curves: pd.DataFrame, anchors: pd.DataFrame, risk: pd.DataFr
     r = pd.concat([pd.DataFrame({"time": [0.0], "label": ["at risk:"], "y": [8.0]}),
                    risk.assign(label=risk["at_risk"].astype(str), y=3.0)[["time", "label", "y"]]], ignore_index=True)
     r.loc[0, "y"] = 9.0
-    t_max = float(max(c["time"].max(), risk["time"].max()))
+    t_max = float(max(c["time"].max(), a["time"].max() if len(a) else 0.0, risk["time"].max()))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, t_max], nice=False), axis=alt.Axis(values=list(risk["time"])))
     y = alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
     line = alt.Chart(c).mark_line(interpolate="step-after", color=PALETTE[0]).encode(x=x, y=y)
@@ -37,7 +37,8 @@ def synthetic_curve(curves: pd.DataFrame, anchors: pd.DataFrame, risk: pd.DataFr
     text = alt.Chart(r).mark_text(fontSize=11, align="left", dx=2).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, t_max], nice=False)), y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100])), text="label:N")
     return alt.layer(line, pts, text).properties(
-        title={"text": title, "subtitle": ["Diamonds: published points. Bottom row: numbers at risk.", SYNTHETIC_NOTE]},
+        title={"text": title, "subtitle": ["Diamonds: published values", "Bottom row: numbers at risk",
+                                           "SYNTHETIC data, not patient records"]},
         description=description, width="container", height=300)
 
 
@@ -51,7 +52,7 @@ def forest(frame: pd.DataFrame) -> alt.LayerChart:
     ep = alt.param(name="pooled_endpoint", value=endpoints[0], bind=alt.binding_radio(options=endpoints, name="Endpoint "))
     order = list(dict.fromkeys(frame["label"]))
     colour = alt.Color("model:N", title=None, scale=alt.Scale(domain=list(_MODEL_COLOURS), range=list(_MODEL_COLOURS.values())),
-                       legend=alt.Legend(orient="top"))
+                       legend=alt.Legend(orient="top", direction="vertical"))
     xs = alt.Scale(type="log", domain=[0.15, 8.0], nice=False)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=190))
     yoff = alt.YOffset("model:N", scale=alt.Scale(domain=list(_MODEL_COLOURS)))
@@ -102,9 +103,9 @@ def immortal_chart(grid: pd.DataFrame, *, state: str, landmark_name: str, title:
     from trialkit.labs.immortal import ANALYSES
 
     _need(grid, ("effect_hr", "landmark", "analysis", "median", "low", "high"), "grid")
-    effects = sorted(grid["effect_hr"].unique(), reverse=True)
+    effects = sorted(grid["effect_hr"].unique())  # ascending: the initial (largest, usually 1) is not the first button
     lms = sorted(grid["landmark"].unique())
-    eff = alt.param(name=f"{state}_effect", value=float(effects[0]),
+    eff = alt.param(name=f"{state}_effect", value=float(effects[-1]),
                     bind=alt.binding_radio(options=[float(e) for e in effects], name=f"True HR of {state} "))
     start = float(lms[len(lms) // 2]) if landmark is None else float(landmark)
     if not any(abs(start - x) < 1e-9 for x in lms):
