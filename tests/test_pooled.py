@@ -123,3 +123,12 @@ def test_immortal_chart_starts_at_a_landmark_of_the_grid():
     assert [p["value"] for p in spec["params"] if p["name"] == "response_landmark"] == [3.0]
     with pytest.raises(ValueError, match="landmark must be one of"):
         pooled_charts.immortal_chart(g, state="response", landmark_name="Landmark", title="t", landmark=2.0)
+
+
+def test_ledger_recomputes_the_counts_derived_from_table2():
+    from trialkit.chapters import ledger
+
+    for row_id in ("lts36_survived_without_hsct", "rf_survivor_all", "rf_lts36_hsct_ccr_pct"):
+        checks = ledger.checks_for("topp2021", row_id)
+        derived = checks[checks["check_id"] == f"derived:{row_id}"]
+        assert len(derived) == 1 and derived["match"].iloc[0] == "exact", row_id
