@@ -132,3 +132,12 @@ def test_ledger_recomputes_the_counts_derived_from_table2():
         checks = ledger.checks_for("topp2021", row_id)
         derived = checks[checks["check_id"] == f"derived:{row_id}"]
         assert len(derived) == 1 and derived["match"].iloc[0] == "exact", row_id
+
+
+def test_flow_specification_points_to_printed_numbers():
+    from trialkit.appraisal import flow
+
+    spec = flow.load("topp2021_flow.yml")
+    shown = flow.table(spec)
+    assert len(shown) == 8
+    assert any("best_resp_crh_all" in r for r in shown["refs"])  # CR + CRh, a derived sum
