@@ -333,9 +333,10 @@ def reporting_table(name: str = "topp2021_minors.yml") -> pd.DataFrame:
 
 def esmo_inputs() -> dict:
     """The inputs of ESMO-MCBS form 3 from the data: orr (CR/CRh within 2 cycles, % of all patients) and
-    dor (median relapse-free survival of responders, months, standing in for the duration of response)."""
+    dor (median relapse-free survival of responders, months, standing in for the duration of response).
+    The rate is rounded to one decimal, as the page shows it (the grade's reason string prints it)."""
     cr = _count("responses", "best_resp_cr_all") + _count("responses", "best_resp_crh_all")
-    return {"orr": 100 * cr / _count("flow", "included_pooled"),
+    return {"orr": round(100 * cr / _count("flow", "included_pooled"), 1),
             "dor": float(_row("survival", "rfs_median_crcrh")["value_num"])}
 
 
