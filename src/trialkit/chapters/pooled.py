@@ -137,7 +137,8 @@ def survivors_table() -> pd.DataFrame:
         out.append([label, *(printed(table, i) for i in ids), line_mark(ids)])
     n = data.load(STUDY, "populations").set_index("population")["n"]
     return pd.DataFrame(out, columns=["Outcome", f"Alive ≥ 36 months (n={int(n['lts36'])})",
-                                      f"Died < 36 months (n={int(n['st36'])})", "All (N=259)", "Ledger"])
+                                      f"Not known alive at 36 months (n={int(n['st36'])})",
+                                      f"All (N={int(n['all_treated'])})", "Ledger"])
 
 
 _FACTOR_LABELS = {"age": "Age (per year)", "sex": "Male vs female", "race": "White vs other race",
