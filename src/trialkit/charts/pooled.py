@@ -193,7 +193,7 @@ def epv_chart(grid: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("candidates:Q"), alt.Tooltip("epv:Q", format=".1f", title="events per variable"),
                  alt.Tooltip("pct:Q", format=".0f", title="%")])
     return line.add_params(sel).properties(
-        title={"text": "Screen enough null factors and one 'works'", "subtitle": "SIMULATED studies of the pooled size; click the legend"},
+        title={"text": "Screen enough null factors and one 'works'", "subtitle": "SIMULATED, as many patients as responders; click legend"},
         description="Line chart of the share of simulated studies with at least one falsely significant prognostic factor, against the number of candidate factors.",
         width="container", height=260)
 
