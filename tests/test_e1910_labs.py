@@ -12,7 +12,7 @@ import pytest
 from scipy import stats as st
 
 from trialkit import labs
-from trialkit.labs import immortal
+from trialkit.labs import transplant_timing as immortal
 from trialkit.labs.subgroup import IcemanError
 
 

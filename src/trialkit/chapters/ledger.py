@@ -300,6 +300,19 @@ def _derived_checks():
                    [("responses", "cr_cri_induction", "value"), ("flow", "step3_registered", "value")],
                    lambda a, b: a - b, "patients in remission minus those registered at step 3",
                    what="Patients in remission who did not reach step 3")
+    # pooled phase 2 (Cancer 2021): counts the text derives from Table 2
+    yield _derived("topp2021", "lts36_survived_without_hsct", "transplant", "lts36_survived_without_hsct",
+                   [("survival", "lts36_count", "value"), ("transplant", "hsct_after_blin_lts36", "value")],
+                   lambda lts, hsct: lts - hsct, "long-term survivors minus those transplanted after blinatumomab",
+                   what="Long-term survivors never transplanted after blinatumomab")
+    yield _derived("topp2021", "rf_survivor_all", "survival", "rf_survivor_all",
+                   [("survival", "rf_survivor_blin_only_all", "value"), ("survival", "rf_survivor_hsct_ccr_all", "value")],
+                   lambda a, b: a + b, "sum of the two kinds of relapse-free survivor (blinatumomab only, HSCT in CCR)",
+                   what="Relapse-free survivors after blinatumomab")
+    yield _derived("topp2021", "rf_lts36_hsct_ccr_pct", "survival", "rf_lts36_hsct_ccr_pct",
+                   [("survival", "rf_survivor_hsct_ccr_lts36", "value"), ("survival", "rf_survivor_lts36", "value")],
+                   lambda k, n: 100 * k / n, "100 × transplanted in CCR / relapse-free long-term survivors",
+                   what="Share of relapse-free long-term survivors transplanted in continuous CR")
 
 
 def _design_check(study, id_, what, inputs, fn, method):

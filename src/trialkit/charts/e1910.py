@@ -214,7 +214,7 @@ def as_log_ticks(values) -> list[float]:
 
 
 def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
-    """:func:`trialkit.labs.immortal.transplant_timing_lab`: the median and 95 % range of each analysis's
+    """:func:`trialkit.labs.transplant_timing.transplant_timing_lab`: the median and 95 % range of each analysis's
     estimate, for the true effect of transplant chosen with a slider, with the truth marked."""
     hrs = sorted(grid["transplant_hr"].unique())
     p = alt.param(name="tx_hr", value=1.0 if 1.0 in hrs else hrs[0],

@@ -18,6 +18,16 @@ with plain numbers) and the grid of assumptions; none reads a trial's data rows.
   proportions versus exposure-adjusted event rates.
 * :mod:`~trialkit.labs.esmo_grade` -- :func:`esmo_grid`: ESMO-MCBS form 2a and its sensitivity.
 
+Laboratories for single-arm studies (used by the pooled phase 2 chapter; import them as modules, e.g.
+``from trialkit.labs import immortal``), each fed with plain numbers from a study's data:
+
+* :mod:`~trialkit.labs.immortal` -- :func:`~trialkit.labs.immortal.immortal_lab`: a state reached after
+  time zero (response, transplant) analysed naively, by landmark and as a time-varying covariate.
+* :mod:`~trialkit.labs.competing` -- one minus Kaplan–Meier against the cumulative incidence.
+* :mod:`~trialkit.labs.plateau` -- how many patients at risk a flat survival tail rests on.
+* :mod:`~trialkit.labs.epv` -- false "significant" factors when null candidates are screened.
+* :mod:`~trialkit.labs.historical` -- how far case mix alone moves a median in a historical comparison.
+
 Simulation conventions are :mod:`trialkit.sim`'s: times in months, exponential hazards, group 1 the
 experimental arm, hazard ratios experimental / control estimated by Cox regression.
 """

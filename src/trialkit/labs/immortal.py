@@ -1,115 +1,178 @@
-"""Transplant after randomisation: comparing transplanted with non-transplanted patients.
+"""Immortal time: survival compared by a state reached after time zero (a response, a transplant).
 
-A patient must survive until the transplant to be transplanted, so counting transplanted patients as
-"transplanted" from time zero credits them with months in which they could not have died as
-transplanted patients (immortal time; Anderson, Cain and Gelber, J Clin Oncol 1983; Suissa, Am J
-Epidemiol 2008). Three analyses of the same SYNTHETIC patients (:func:`transplant_timing_lab`):
+A general laboratory for single-arm studies. Patients die at a constant hazard; some reach a
+post-baseline state (respond, are transplanted) at a constant hazard within a window after the first
+dose, if still alive; reaching it multiplies the death hazard by ``effect_hr`` (1: the state has no
+effect at all). Three analyses of the same SIMULATED patients (Anderson, Cain and Gelber, J Clin Oncol
+1983; Mantel and Byar, JASA 1974; Suissa, Am J Epidemiol 2008):
 
-* ``naive`` -- ever transplanted against never, from time zero (biased towards benefit);
-* ``landmark`` -- patients alive and followed at a landmark, grouped by transplant before it, followed
-  from the landmark (unbiased for the landmark question, but later transplants are counted as
-  "not transplanted");
-* ``time_varying`` -- a Cox model in which each patient counts as not transplanted until the day of the
-  transplant and transplanted afterwards (the approach of E1910's sensitivity analysis).
+* ``naive``: ever against never reached the state, both counted from the first dose;
+* ``landmark``: patients alive at the landmark, grouped by whether they had reached the state by then,
+  followed from the landmark;
+* ``time_varying``: a Cox model with the state as a time-varying covariate (each patient counts as
+  "not yet" until the day the state is reached).
 
-Patients die at a constant hazard before transplant and at ``transplant_hr`` times that hazard after
-it; transplants happen at a constant hazard among the living. The Cox fits use one binary covariate,
-fitted by Newton's method on the partial likelihood (no ties in continuous time).
+:func:`event_rate` solves the hazard of reaching the state from the share of patients who reach it
+(printed by a study); :func:`immortal_lab` runs the grid; :func:`immortal_readings` picks the numbers
+a page quotes.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from trialkit import _check
-from trialkit.labs._common import SEED, hazard
+from trialkit.labs._common import SEED, grid, hazard, spread
 
-ANALYSES = {"naive": "From time zero",
-            "landmark": "Landmark",
-            "time_varying": "Time-varying"}
+ANALYSES = {
+    "naive": "Naive, from first dose",
+    "landmark": "Landmark",
+    "time_varying": "Time-varying Cox",
+}
 
 
-def cox_binary(time, event, x_at) -> float:
-    """The Cox estimate of the hazard ratio for a binary covariate that may change over time.
+def reach_share(rate: float, death_hazard: float, window: float) -> float:
+    """Share of patients who reach the state: P(state time < min(death, window)) with exponential
+    times, ``rate / (rate + death_hazard) * (1 - exp(-(rate + death_hazard) * window))``."""
+    rate = _check.real("rate", rate, low=0.0)
+    death_hazard = _check.real("death_hazard", death_hazard, low=0.0, low_open=True)
+    window = _check.real("window", window, low=0.0, low_open=True)
+    total = rate + death_hazard
+    return rate / total * (1.0 - math.exp(-total * window))
 
-    ``time``, ``event``: one patient each (event 1 = death). ``x_at(t)``: a boolean array, the covariate
-    of every patient at time ``t``. Returns the hazard ratio (nan when the partial likelihood has no
-    finite maximum, e.g. no deaths in one group)."""
-    t = np.asarray(time, dtype=float)
-    e = np.asarray(event, dtype=bool)
-    if t.ndim != 1 or t.shape != e.shape or t.size < 2:
-        raise ValueError(f"time and event must be 1-d arrays of the same length (at least 2), got {t.shape} and {e.shape}")
-    deaths = np.flatnonzero(e)
-    if deaths.size == 0:
+
+def event_rate(share: float, death_hazard: float, window: float) -> float:
+    """The hazard (per month) of reaching the state that makes :func:`reach_share` equal ``share``."""
+    death_hazard = _check.real("death_hazard", death_hazard, low=0.0, low_open=True)
+    window = _check.real("window", window, low=0.0, low_open=True)
+    share = _check.real("share", share, low=0.0, high=1.0, low_open=True, high_open=True)
+    hi = 1.0
+    while reach_share(hi, death_hazard, window) < share:
+        hi *= 2.0
+        if hi > 1e6:
+            raise ValueError(f"share {share} cannot be reached within a window of {window} months")
+    return float(optimize.brentq(lambda r: reach_share(r, death_hazard, window) - share, 0.0, hi, xtol=1e-12))
+
+
+def cox_time_varying_binary(time, event, start) -> float:
+    """Cox log hazard ratio of a binary covariate that switches on at ``start`` (``inf``: never; 0: from
+    the beginning, i.e. a fixed covariate), Breslow's handling of ties, by Newton–Raphson. ``nan`` when
+    no event happens in one of the two states."""
+    t = np.asarray(time, float)
+    e = np.asarray(event, bool)
+    s = np.asarray(start, float)
+    if not (t.shape == e.shape == s.shape) or t.ndim != 1:
+        raise ValueError("time, event and start must be 1-D and of the same length")
+    if np.any(t < 0) or np.any(s < 0):
+        raise ValueError("time and start must not be negative")
+    if np.any(np.isfinite(s) & (s > t)):
+        raise ValueError("a start after the end of follow-up must be given as inf (never reached)")
+    death_t = np.sort(t[e])
+    if death_t.size == 0:
         return float("nan")
-    n_risk = np.empty(deaths.size)
-    k_risk = np.empty(deaths.size)
-    x_dead = np.empty(deaths.size)
-    for j, d in enumerate(deaths):
-        at_risk = t >= t[d]
-        x = np.asarray(x_at(t[d]), dtype=bool)
-        n_risk[j], k_risk[j], x_dead[j] = at_risk.sum(), (at_risk & x).sum(), x[d]
-    if x_dead.sum() in (0, deaths.size) or np.all(k_risk == 0) or np.all(k_risk == n_risk):
+    # exposed at an event time u: start < u <= time (start 0 counts from the beginning)
+    x = (s < t)[e][np.argsort(t[e], kind="stable")]
+    ts = np.sort(t)
+    n = ts.size - np.searchsorted(ts, death_t, side="left")
+    sw = s[np.isfinite(s)]
+    tw = t[np.isfinite(s)]
+    starts = np.sort(sw)
+    ends = np.sort(tw)
+    # exposed at u: start < u <= time, i.e. (number with start < u) - (number with time < u), among switchers
+    n1 = np.searchsorted(starts, death_t, side="left") - np.searchsorted(ends, death_t, side="left")
+    n1 = np.clip(n1, 0, n)
+    n0 = n - n1
+    if x.sum() == 0 or x.sum() == x.size:
         return float("nan")
-    b = 0.0
-    for _ in range(100):
-        w = k_risk * np.exp(b)
-        p = w / (n_risk - k_risk + w)
-        score, info = float((x_dead - p).sum()), float((p * (1 - p)).sum())
+    beta = 0.0
+    for _ in range(60):
+        w = n1 * math.exp(beta)
+        p = w / (n0 + w)
+        score = float(np.sum(x - p))
+        info = float(np.sum(p * (1 - p)))
         if info <= 0:
             return float("nan")
         step = score / info
-        b += float(np.clip(step, -2, 2))
+        step = max(min(step, 2.0), -2.0)
+        beta += step
         if abs(step) < 1e-10:
             break
-    return float(np.exp(b))
+    return beta
 
 
-def _one_trial(rng, n, h_death, h_tx, hr_tx, follow_up, landmark):
-    d0 = rng.exponential(1 / h_death, n)
-    tx = rng.exponential(1 / h_tx, n)
-    after = rng.exponential(1 / (h_death * hr_tx), n)
-    transplanted_before_death = tx < d0
-    death = np.where(transplanted_before_death, tx + after, d0)
-    obs = np.minimum(death, follow_up)
+def simulate(n_patients: int, death_hazard: float, rate: float, window: float, effect_hr: float, follow_up: float,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One SIMULATED cohort: observed time, death indicator, time the state was reached (inf: never)."""
+    base = rng.exponential(1.0 / death_hazard, n_patients)
+    reach = rng.exponential(1.0 / rate, n_patients) if rate > 0 else np.full(n_patients, np.inf)
+    reached = (reach < base) & (reach < window) & (reach < follow_up)
+    after = rng.exponential(1.0 / (death_hazard * effect_hr), n_patients)
+    death = np.where(reached, reach + after, base)
+    time = np.minimum(death, follow_up)
     dead = death <= follow_up
-    tx_seen = np.where(transplanted_before_death & (tx < obs), tx, np.inf)
-    ever = np.isfinite(tx_seen)
-    naive = cox_binary(obs, dead, lambda _t: ever)
-    keep = obs > landmark
-    early = (tx_seen <= landmark)[keep]
-    land = cox_binary(obs[keep] - landmark, dead[keep], lambda _t: early)
-    tv = cox_binary(obs, dead, lambda t: tx_seen < t)
-    return naive, land, tv, float(ever.mean())
+    return time, dead, np.where(reached, reach, np.inf)
 
 
-def transplant_timing_lab(n_patients: int = 224, death_median_months: float = 60.0, transplant_median_months: float = 24.0,
-                          transplant_hrs=(0.5, 0.7, 1.0, 1.4), landmark_months: float = 6.0,
-                          follow_up_months: float = 48.0, n_trials: int = 200, seed: int = SEED) -> pd.DataFrame:
-    """SIMULATED cohorts of ``n_patients`` in which transplant multiplies the death hazard by each of
-    ``transplant_hrs``; three analyses per cohort (:data:`ANALYSES`).
+def analyse(time, dead, reach, landmark: float) -> dict:
+    """Hazard ratios (reached vs not) of the three analyses of one cohort."""
+    ever = np.where(np.isfinite(reach), 0.0, np.inf)
+    out = {"naive": cox_time_varying_binary(time, dead, ever)}
+    alive = time > landmark
+    by = np.where(reach[alive] <= landmark, 0.0, np.inf)
+    out["landmark"] = cox_time_varying_binary(time[alive] - landmark, dead[alive], by)
+    out["time_varying"] = cox_time_varying_binary(time, dead, reach)
+    return {k: math.exp(v) if np.isfinite(v) else float("nan") for k, v in out.items()}
 
-    Returns one row per true transplant HR and analysis: transplant_hr, analysis, label, median, low,
-    high (2.5th and 97.5th percentiles of the estimates), transplanted (mean share ever transplanted).
+
+def immortal_lab(*, n_patients: int, median_months: float, share: float, window: float, landmarks,
+                 effect_hrs=(1.0, 0.7, 0.5), follow_up: float = 60.0, n_trials: int = 300, seed: int = SEED) -> pd.DataFrame:
+    """The three analyses on ``n_trials`` SIMULATED cohorts per (effect, landmark).
+
+    ``n_patients``, ``median_months`` (median survival without the state) and ``share`` (share of
+    patients who reach the state within ``window`` months) come from a study's data. Returns one row
+    per (effect_hr, landmark, analysis): median, low, high, geometric_mean of the estimated hazard
+    ratio (trials where an analysis has no event in one group are left out), and ``share_reached``
+    (mean share reaching the state).
     """
-    n = _check.integer("n_patients", n_patients, low=20, high=100_000)
-    h_death = hazard(_check.real("death_median_months", death_median_months, low=0.0, low_open=True))
-    h_tx = hazard(_check.real("transplant_median_months", transplant_median_months, low=0.0, low_open=True))
-    fu = _check.real("follow_up_months", follow_up_months, low=0.0, low_open=True)
-    lm = _check.real("landmark_months", landmark_months, low=0.0, high=fu, low_open=True, high_open=True)
-    n_trials = _check.integer("n_trials", n_trials, low=10, high=100_000)
-    hrs = [_check.real(f"transplant_hrs[{i}]", h, low=0.0, low_open=True, high=20.0) for i, h in enumerate(transplant_hrs)]
-    if not hrs:
-        raise ValueError("transplant_hrs must list at least one hazard ratio")
+    n_patients = _check.integer("n_patients", n_patients, low=20)
+    median_months = _check.real("median_months", median_months, low=0.0, low_open=True)
+    window = _check.real("window", window, low=0.0, low_open=True)
+    follow_up = _check.real("follow_up", follow_up, low=window, low_open=True)
+    lms = grid("landmarks", landmarks, high=follow_up)
+    effects = grid("effect_hrs", effect_hrs, high=10.0)
+    n_trials = _check.integer("n_trials", n_trials, low=20, high=100_000)
+    seed = _check.integer("seed", seed, low=0)
+    d = hazard(median_months)
+    r = event_rate(share, d, window)
     rows = []
-    for i, hr in enumerate(hrs):
-        rng = np.random.default_rng(_check.integer("seed", seed, low=0) + i)
-        est = np.array([_one_trial(rng, n, h_death, h_tx, hr, fu, lm) for _ in range(n_trials)])
-        for j, (key, label) in enumerate(ANALYSES.items()):
-            v = est[:, j]
-            v = v[np.isfinite(v)]
-            rows.append({"transplant_hr": hr, "analysis": key, "label": label, "median": float(np.median(v)),
-                         "low": float(np.quantile(v, 0.025)), "high": float(np.quantile(v, 0.975)),
-                         "transplanted": float(est[:, 3].mean())})
+    for i, eff in enumerate(effects):
+        rng = np.random.default_rng(seed + i)
+        cohorts = [simulate(n_patients, d, r, window, eff, follow_up, rng) for _ in range(n_trials)]
+        reached = float(np.mean([np.isfinite(c[2]).mean() for c in cohorts]))
+        for lm in lms:
+            res = pd.DataFrame([analyse(*c, landmark=lm) for c in cohorts])
+            for a in ANALYSES:
+                v = res[a].dropna()
+                if v.empty:
+                    raise ValueError(f"no simulated cohort could be analysed by {a!r} at landmark {lm} (too few events)")
+                rows.append({"effect_hr": eff, "landmark": lm, "analysis": a, **spread(v), "share_reached": reached})
     return pd.DataFrame(rows)
+
+
+def immortal_readings(grid_: pd.DataFrame, prefix: str, effect_hr: float = 1.0, landmark: float | None = None) -> dict:
+    """Median hazard ratios of the three analyses at ``effect_hr`` and ``landmark`` (default: the
+    smallest), as ``<prefix>_naive``, ``<prefix>_landmark``, ``<prefix>_tv``, and the landmark as
+    ``<prefix>_lm``."""
+    g = grid_[np.isclose(grid_["effect_hr"], effect_hr)]
+    if g.empty:
+        raise ValueError(f"effect_hr {effect_hr} is not in the grid (has {sorted(grid_['effect_hr'].unique())})")
+    lm = float(g["landmark"].min()) if landmark is None else float(landmark)
+    g = g[np.isclose(g["landmark"], lm)].set_index("analysis")["median"]
+    if g.empty:
+        raise ValueError(f"landmark {landmark} is not in the grid")
+    return {f"{prefix}_naive": float(g["naive"]), f"{prefix}_landmark": float(g["landmark"]),
+            f"{prefix}_tv": float(g["time_varying"]), f"{prefix}_lm": lm}
