@@ -40,6 +40,17 @@ def noninferiority_events(hr: float, margin: float, power: float = 0.8, alpha: f
     return design.events_needed(hr / margin, power, allocation, alpha, sided=1)
 
 
+def fixed_margin(reference_upper: float, preserve: float = 0.5) -> dict:
+    """The fixed-margin derivation of a non-inferiority margin on the hazard ratio: the reference
+    drug's effect against the old standard, taken conservatively as the upper limit of its 95 %
+    interval ``reference_upper`` (below 1), gives M1 = 1 / upper (the whole effect it can be trusted to
+    have); keeping a share ``preserve`` of it on the log scale gives M2 = M1 ** (1 - preserve)."""
+    upper = _check.real("reference_upper", reference_upper, low=0.0, high=1.0, low_open=True, high_open=True)
+    keep = _check.real("preserve", preserve, low=0.0, high=1.0, high_open=True)
+    m1 = 1.0 / upper
+    return {"m1": m1, "m2": m1 ** (1.0 - keep), "preserve": keep}
+
+
 def patients(events: float, death_share: float) -> int:
     """Patients to enrol so that ``events`` deaths are expected when ``death_share`` of them die during
     the trial (rounded up)."""
@@ -75,7 +86,7 @@ def design_grid(hrs=None, powers=POWERS, margins=MARGINS) -> pd.DataFrame:
 
 
 def design_readings(indirect_hr: float, indirect_low: float, indirect_high: float, death_share: float = 0.8,
-                    margin: float = 1.25) -> dict:
+                    margin: float = 1.25, reference_upper: float | None = None) -> dict:
     """Deaths (and patients at ``death_share``) for a superiority trial powered at 80 % for the
     indirect estimate and for the limit of its interval farther from 1 on the benefit side, and for a
     non-inferiority trial with ``margin`` when the two drugs are truly equal."""
@@ -86,4 +97,9 @@ def design_readings(indirect_hr: float, indirect_low: float, indirect_high: floa
     ev = math.ceil(noninferiority_events(1.0, margin))
     out.update({"ni_margin": margin, "ni_events": ev, "ni_patients": patients(ev, death_share),
                 "death_share_pct": 100 * death_share, "ind_high_for_design": indirect_high})
+    if reference_upper is not None:
+        fm = fixed_margin(reference_upper)
+        ev2 = math.ceil(noninferiority_events(1.0, fm["m2"]))
+        out.update({"ni_m1": fm["m1"], "ni_m2": fm["m2"], "ni_m2_events": ev2, "ni_m2_patients": patients(ev2, death_share),
+                    "ni_reference_upper": reference_upper})
     return out
