@@ -24,13 +24,13 @@ def hr_forest(first: HazardRatio, second: HazardRatio, first_name: str, second_n
     indirect estimate (log scale)."""
     lo2, hi2 = second.interval(0.95)
     rows = [
-        {"row": f"{first_name}: {first.treatment} vs {first.control}", "kind": f"printed ({100 * first.level:g} %)",
+        {"row": first_name, "what": f"{first.treatment} vs {first.control}", "kind": f"printed {100 * first.level:g} %",
          "est": first.estimate, "low": first.low, "high": first.high, "order": 0},
-        {"row": f"{second_name}: {second.treatment} vs {second.control}", "kind": f"printed ({100 * second.level:g} %)",
+        {"row": second_name, "what": f"{second.treatment} vs {second.control}", "kind": f"printed {100 * second.level:g} %",
          "est": second.estimate, "low": second.low, "high": second.high, "order": 1},
-        {"row": f"{second_name}: {second.treatment} vs {second.control}", "kind": "recomputed at 95 %",
+        {"row": second_name, "what": f"{second.treatment} vs {second.control}", "kind": "at 95 %",
          "est": second.estimate, "low": lo2, "high": hi2, "order": 1},
-        {"row": f"Indirect: {indirect.treatment} vs {indirect.other}", "kind": f"anchored ({100 * indirect.level:g} %)",
+        {"row": "Indirect", "what": f"{indirect.treatment} vs {indirect.other}", "kind": f"indirect {100 * indirect.level:g} %",
          "est": indirect.estimate, "low": indirect.low, "high": indirect.high, "order": 2},
     ]
     frame = pd.DataFrame(rows)
@@ -38,14 +38,14 @@ def hr_forest(first: HazardRatio, second: HazardRatio, first_name: str, second_n
     xs = alt.Scale(type="log", domain=[0.4, 1.6], nice=False)
     kinds = list(dict.fromkeys(frame["kind"]))
     colour = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=PALETTE[:len(kinds)]),
-                       legend=alt.Legend(orient="bottom", direction="vertical"))
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2))
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=90))
     yoff = alt.YOffset("kind:N", sort=kinds)
-    tip = [alt.Tooltip("row:N", title="Comparison"), alt.Tooltip("kind:N", title="Interval"),
+    tip = [alt.Tooltip("row:N", title="Source"), alt.Tooltip("what:N", title="Comparison"), alt.Tooltip("kind:N", title="Interval"),
            alt.Tooltip("est:Q", format=".2f", title="HR"), alt.Tooltip("low:Q", format=".2f", title="lower"),
            alt.Tooltip("high:Q", format=".2f", title="upper")]
     base = alt.Chart(frame)
-    rule = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", scale=xs, title="Hazard ratio for death (log scale)",
+    rule = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", scale=xs, title="HR for death (log scale)",
                                                          axis=_log_axis((0.4, 0.5, 0.7, 1, 1.4))),
                                                 x2="high:Q", y=y, yOffset=yoff, color=colour, tooltip=tip)
     point = base.mark_point(filled=True, size=70).encode(x=alt.X("est:Q", scale=xs), y=y, yOffset=yoff, color=colour,
@@ -135,10 +135,10 @@ def design_lab_chart(grid: pd.DataFrame, indirect: Indirect, death_share: float 
     hrs = sorted(grid["hr"].unique())
     margins = sorted(m for m in grid["margin"].unique() if m > 0)
     design = alt.param(name="h2h_design", value="superiority",
-                       bind=alt.binding_radio(options=["superiority", "non-inferiority"], name="Design "))
-    power = alt.param(name="h2h_power", value=0.8, bind=alt.binding_radio(options=sorted(grid["power"].unique()),
-                                                                          labels=[f"{100 * p:.0f} %" for p in sorted(grid["power"].unique())],
-                                                                          name="Power "))
+                       bind=alt.binding_select(options=["superiority", "non-inferiority"], name="Design "))
+    powers = sorted(float(p) for p in grid["power"].unique())
+    power = alt.param(name="h2h_power", value=0.8 if 0.8 in powers else powers[0],
+                      bind=alt.binding_select(options=powers, labels=[f"{100 * p:.0f} %" for p in powers], name="Power "))
     margin = alt.param(name="h2h_margin", value=1.25 if 1.25 in margins else margins[0],
                        bind=alt.binding_radio(options=margins, name="Non-inferiority margin (HR) "))
     share = alt.param(name="h2h_share", value=death_share,
@@ -178,5 +178,21 @@ def design_lab_chart(grid: pd.DataFrame, indirect: Indirect, death_share: float 
         width=_CONTAINER, height=300)
 
 
-def checklist_note(n_items: int) -> str:  # pragma: no cover - trivial text helper kept for symmetry
-    return f"{n_items} questions"
+
+def _vertical_legend(chart):
+    """The same chart with its colour legend stacked vertically (the horizontal legend of the shared
+    RoB 2 figures is wider than a phone column once several studies' results are drawn)."""
+    for layer in getattr(chart, "layer", []):
+        colour = layer.encoding.color
+        names = (getattr(colour, "field", None), getattr(colour, "shorthand", None))
+        if colour is not alt.Undefined and any(str(n).split(":")[0] == "key" for n in names):
+            colour.legend = alt.Legend(orient="bottom", direction="vertical", labelFontSize=13)
+    return chart
+
+
+def rob2_across(assessments) -> alt.LayerChart:
+    """RoB 2 traffic lights of every assessed result of every study (``trialkit.charts.appraisal``),
+    with a legend that fits a phone column."""
+    from trialkit.charts import appraisal as appraisal_charts
+
+    return _vertical_legend(appraisal_charts.traffic_light(list(assessments), title="Risk of bias of every assessed result"))
