@@ -299,7 +299,7 @@ ESMO_FORMS = {
     "inovate": ("2a for overall survival", "non-curative setting with two co-primary end points; overall survival "
                 "missed its boundary, so how the scale treats the co-primary remission result is decided in the chapter"),
     "e1910": ("1", "curative intent (first-line consolidation): the form for adjuvant and curative settings, "
-              "graded on the survival gain at a landmark"),
+              "graded on survival gains at a landmark or on disease-free survival"),
     "topp2021": ("3 (single-arm studies)", "version 1.1 added form 3 for single-arm studies; a retrospective pooled "
                  "analysis of long-term follow-up fits it only loosely"),
 }
