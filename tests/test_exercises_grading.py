@@ -393,7 +393,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower"}  # --set did not drop the other set
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])
