@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 
 from trialkit.exercises import authoring, grading, overview, problems, student, variants
 
-SETS = ["foundations", "tower"]
+SETS = ["foundations", "pooled", "tower"]  # as authoring.sets() lists them
 SALT = b"s" * 32
 
 
@@ -362,3 +362,53 @@ def test_km_figure_is_labelled_synthetic_and_renders_as_vega_lite():
         figures.km_chart("inovate_os", title="x", step=0)
     with pytest.raises(ValueError, match="title must be"):
         figures.km_chart("inovate_os", title=" ")
+
+
+# --- the pooled set ------------------------------------------------------------------------------------
+
+
+def test_pooled_patients_are_labelled_plain_and_the_responder_cohort_respects_its_window():
+    from trialkit.exercises import pooled
+
+    s = problems.scenario("pooled", variants.variant_code(SALT, "pooled", "ana"))
+    json.dumps(s)
+    assert s["q4"]["dataset"] == "SYNTHETIC" and s["q6"]["dataset"] == "SYNTHETIC" and s["q5"]["dataset"] == "SIMULATED"
+    f5 = pooled.frame(s, "q5")
+    reached = f5["response_time"].dropna()
+    assert 0 < len(reached) < len(f5) and (reached <= s["q5"]["landmark_months"]).all()
+    assert (reached <= f5.loc[reached.index, "time"]).all()          # nobody responds after death or censoring
+    assert set(pooled.frame(s, "q6")["event_type"]) == {0, 1, 2}
+    q3, q7 = s["q3"], s["q7"]
+    assert q3["mrd_long_term"] <= q3["long_term_survivors"] and q3["mrd_short_term"] <= q3["short_term"]
+    assert q7["events"] <= q7["patients"] and s["q8"]["responders"] <= s["q8"]["patients"]
+    with pytest.raises(ValueError, match="q must be"):
+        pooled.frame(s, "q1")
+
+
+def test_pooled_expected_answers_show_the_biases_the_set_teaches():
+    """Over several variants: responders look better from the first dose than from the landmark (immortal
+    time), one minus Kaplan-Meier overstates relapse, and reading the survivor table the other way gives
+    a smaller share than its column percentage."""
+    for who in ("ana", "li", "bo", "kim"):
+        e = problems.expected("pooled", variants.variant_code(SALT, "pooled", who))
+        assert e["q5_naive_hr"].value < e["q5_landmark_hr"].value
+        assert e["q6_naive"].value > e["q6_cif"].value
+        assert e["q3_alive_mrd"].value < e["q3_mrd_share"].value and e["q3_alive_non"].value < e["q3_alive_mrd"].value
+        assert e["q1_low"].value < e["q1_rate"].value < e["q1_high"].value
+
+
+def test_pooled_common_mistakes_get_their_hint():
+    code = variants.variant_code(SALT, "pooled", "ana")
+    exp = problems.expected("pooled", code)
+    enc = {k: problems.encode(e.value if e.value is not None else e.accepted[0]) for k, e in exp.items()}
+    assert sum(v.points for v in problems.judge("pooled", code, enc, exp=exp)) == problems.max_points("pooled")[0]
+    wrong = dict(enc, q3_alive_mrd=problems.encode(exp["q3_mrd_share"].value),
+                 q6_cif=problems.encode(exp["q6_naive"].value), q5_landmark_hr=problems.encode(exp["q5_naive_hr"].value),
+                 q2_rfs_population=problems.encode("All treated"), q7_supported=problems.encode(1.5))
+    by = {v.part: v for v in problems.judge("pooled", code, wrong, exp=exp)}
+    assert "other way" in by["q3_alive_mrd"].message and "censors the deaths" in by["q6_cif"].message
+    assert "landmark" in by["q5_landmark_hr"].message and "only patients in CR/CRh" in by["q2_rfs_population"].message
+    assert "round it" in by["q7_supported"].message and by["q3_alive_non"].correct
+    assert sum(v.points for v in by.values()) == problems.max_points("pooled")[0] - sum(
+        problems.parts("pooled")[p].points for p in ("q3_alive_mrd", "q6_cif", "q5_landmark_hr", "q2_rfs_population",
+                                                    "q7_supported"))

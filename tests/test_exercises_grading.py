@@ -67,6 +67,8 @@ def submissions(folder: Path, course) -> dict:
     _write(folder, "a_ref", SET, ref("a_ref"))
     exp["a_ref"] = AUTO
     _write(folder, "a_ref", "tower", ref("a_ref", "tower"))
+    _write(folder, "a_ref", "pooled", ref("a_ref", "pooled"))
+    pooled_hostile(folder, course, ref)
     _write(folder, "b_blank", SET, rel)
     exp["b_blank"] = 0
 
@@ -201,6 +203,27 @@ def submissions(folder: Path, course) -> dict:
     return exp
 
 
+def pooled_hostile(folder: Path, course, ref) -> None:
+    """Hostile submissions of the pooled set (scored in tests of their own, below)."""
+    rel = released("pooled")
+    nb = copy.deepcopy(rel)  # objects that claim to equal anything, a mocked check and judge
+    _cell(nb, "q1_answer").source = (
+        "class Always(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
+        "class S(str):\n    def __eq__(self, o): return True\n    def lower(self): return 'c'\n    __hash__ = str.__hash__\n"
+        "from unittest.mock import MagicMock as M\nimport trialkit.exercises.problems as P\nP.judge = M()\nstudent.check = M()\n"
+        "for p in " + repr([p for p, x in problems.parts("pooled").items() if x.kind != "choice"]) + ":\n"
+        "    globals()[p] = Always(0.5)\n"
+        "for p in " + repr([p for p, x in problems.parts("pooled").items() if x.kind == "choice"]) + ":\n"
+        "    globals()[p] = S('c')\n")
+    _write(folder, "v_objects", "pooled", nb)
+    nb = ref("w_copy", "pooled")  # a classmate's numbers typed in after the student's own work
+    _cell(nb, "q8_answer").source += "\n" + _literals(course, "a_ref", "pooled")
+    _write(folder, "w_copy", "pooled", nb)
+    nb = ref("x_loop", "pooled")  # an endless loop in one answer: only that question is lost
+    _cell(nb, "q5_answer").source = "while True:\n    pass"
+    _write(folder, "x_loop", "pooled", nb)
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("exercises")
@@ -234,12 +257,26 @@ def test_every_submission_gets_exactly_the_points_it_earned(graded):
 
 
 def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
-    for name in ("foundations", "tower"):
+    for name in ("foundations", "tower", "pooled"):
         rec = graded["records"][(name, "a_ref")]
         assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
         assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
     blank = graded["records"][(SET, "b_blank")]
     assert blank["score"] == 0 and blank["needs_manual"] == 0       # no text: scored 0 at once
+
+
+def test_pooled_hostile_submissions_earn_only_what_they_answered(graded):
+    recs = graded["records"]
+    assert recs[("pooled", "v_objects")]["status"] == "graded" and recs[("pooled", "v_objects")]["auto_score"] == 0
+    copied = _parts(graded["course"], "w_copy", "pooled")
+    for part in ("q1_rate", "q1_low", "q3_alive_mrd", "q3_alive_non", "q5_naive_hr", "q5_landmark_hr", "q6_naive",
+                 "q6_cif", "q7_any", "q8_orr"):   # continuous answers of another scenario
+        assert copied[part][0] == 0, part
+    choice = sum(p.points for p in problems.parts("pooled").values() if p.kind == "choice")
+    assert choice <= recs[("pooled", "w_copy")]["auto_score"] < problems.max_points("pooled")[0]
+    loop = recs[("pooled", "x_loop")]
+    pq = {q.qid: q.points for q in problems.questions("pooled")}
+    assert loop["auto_score"] == pytest.approx(problems.max_points("pooled")[0] - pq["q5"]), loop["notes"]
 
 
 def test_common_mistakes_get_partial_credit_and_a_hint(graded):
@@ -356,7 +393,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower"}  # --set did not drop the other set
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])

@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower")
+SETS = ("foundations", "tower", "pooled")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -151,6 +151,33 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
             _num("q7_gain", 0.5, "months", 0.06), _whole("q7_preliminary", 1, "a grade from 1 to 5"),
             _whole("q7_grade", 1, "a grade from 1 to 5"), _choice("q7_substantial", 0.5, "yes or no", ("yes", "no")))),
     ),
+    "pooled": (
+        Question("q1", "What a pooled single-arm analysis can describe", (
+            _num("q1_rate", 1, "a percent", 0.06), _num("q1_low", 0.5, "a percent", 0.06),
+            _num("q1_high", 0.5, "a percent", 0.06), _choice("q1_claim", 1, "a letter", LETTERS))),
+        Question("q2", "Time zero and population of each result", (
+            _choice("q2_os_start", 0.5, "a letter", LETTERS), _choice("q2_rfs_start", 0.5, "a letter", LETTERS),
+            _choice("q2_rfs_population", 0.5, "a population", ("all treated", "responders", "long term survivors")),
+            _choice("q2_compare", 0.5, "a letter", LETTERS))),
+        Question("q3", "A table of long-term survivors, read the other way", (
+            _num("q3_mrd_share", 1, "a percent", 0.06), _num("q3_alive_mrd", 1, "a percent", 0.06),
+            _num("q3_alive_non", 1, "a percent", 0.06), _choice("q3_why", 0.5, "a letter", LETTERS))),
+        Question("q4", "Who carries the plateau", (
+            _whole("q4_at_risk", 1, "a whole number of patients"), _num("q4_s36", 1, "a proportion", 0.005),
+            _num("q4_upper", 1, "a proportion", 0.002), _choice("q4_cure", 0.5, "a letter", LETTERS))),
+        Question("q5", "Responders and non-responders: from the first dose and from a landmark", (
+            _num("q5_naive_hr", 1, "a hazard ratio", 0.01), _num("q5_landmark_hr", 1, "a hazard ratio", 0.01),
+            _choice("q5_reading", 1, "a letter", LETTERS))),
+        Question("q6", "Relapse with death as a competing event", (
+            _num("q6_naive", 1, "a proportion", 0.005), _num("q6_cif", 1, "a proportion", 0.005),
+            _choice("q6_why", 1, "a letter", LETTERS))),
+        Question("q7", "Too many factors for the events", (
+            _num("q7_epv", 0.5, "events per candidate factor", 0.06), _whole("q7_supported", 0.5, "a whole number of factors"),
+            _num("q7_any", 1, "a proportion", 0.006), _choice("q7_reading", 1, "a letter", LETTERS))),
+        Question("q8", "ESMO-MCBS for a single-arm study", (
+            _choice("q8_form", 0.5, "a form", ("1", "2a", "2b", "3")), _num("q8_orr", 0.5, "a percent", 0.06),
+            _whole("q8_preliminary", 0.5, "a grade from 1 to 3"), _whole("q8_grade", 0.5, "a grade from 1 to 5"))),
+    ),
 }
 
 MANUAL: dict[str, tuple[Manual, ...]] = {
@@ -161,6 +188,7 @@ MANUAL: dict[str, tuple[Manual, ...]] = {
     "tower": (Manual("q5_rationale", 2, "RoB 2 domain 2: your rationale"),
               Manual("q6_rationale", 2, "RoB 2 domain 4: your rationale"),
               Manual("q8_answer", 5, "Appraise the early stop")),
+    "pooled": (Manual("q9_answer", 5, "What the long-term survivors show"),),
 }
 
 
@@ -267,6 +295,10 @@ def scenario(set_name: str, code: str) -> dict:
     """The scenario of every question of ``set_name`` for the variant ``code`` (plain Python values)."""
     _set(set_name)
     code = variants.normalise_code(code)
+    if set_name == "pooled":
+        from trialkit.exercises import pooled
+
+        return pooled.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -354,7 +386,11 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
 
     s = scenario(set_name, code) if s is None else s
     out: dict[str, Expected] = {}
-    if set_name == "foundations":
+    if set_name == "pooled":
+        from trialkit.exercises import pooled
+
+        out = pooled.expected(code, s)
+    elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
         p = q["responders"] / q["patients"]
@@ -423,7 +459,7 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
             out[part] = Expected(accepted=accepted)
             key[qq] = accepted[0]
         out["q7_d1"] = Expected(consistent=("D1", None, {"1.1": "q7_11", "1.2": "q7_12", "1.3": "q7_13"}, key))
-    else:
+    elif set_name == "tower":
         q = s["q1"]
         rd = _rd(q["cr_new"], q["randomised_new"], q["cr_control"], q["randomised_control"])
         pooled = 100 * (q["cr_new"] - q["cr_control"]) / (q["randomised_new"] + q["randomised_control"])
