@@ -16,7 +16,7 @@ import pandas as pd
 from trialkit import data
 from trialkit.appraisal import rob2
 from trialkit.appraisal._refs import APPRAISAL_DIR
-from trialkit.labs.indirect import HazardRatio
+from trialkit.stats import HazardRatio
 
 #: The studies of the book, in the order of the part (the two salvage trials first).
 STUDIES = ("tower", "inovate", "e1910", "topp2021")

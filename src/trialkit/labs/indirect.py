@@ -29,59 +29,11 @@ import pandas as pd
 from scipy import stats as _st
 
 from trialkit import _check
+from trialkit.stats import HazardRatio  # noqa: F401  (re-exported: the input of every function here)
 
 
 def _z(level: float) -> float:
     return float(_st.norm.ppf(0.5 + level / 2))
-
-
-@dataclass(frozen=True)
-class HazardRatio:
-    """A published hazard ratio (``treatment`` versus ``control``) with its interval at ``level``."""
-
-    estimate: float
-    low: float
-    high: float
-    level: float = 0.95
-    treatment: str = "A"
-    control: str = "C"
-    label: str = ""
-
-    def __post_init__(self):
-        for name in ("estimate", "low", "high"):
-            _check.real(name, getattr(self, name), low=0.0, low_open=True)
-        _check.level("level", self.level)
-        if not self.low < self.estimate < self.high:
-            raise ValueError(f"a hazard ratio needs low < estimate < high, got {self.low}, {self.estimate}, {self.high}"
-                             + (f" ({self.label})" if self.label else ""))
-
-    @property
-    def log(self) -> float:
-        return math.log(self.estimate)
-
-    @property
-    def se(self) -> float:
-        """Standard error of log HR from the interval at its stated level (the interval's two halves
-        are averaged on the log scale, which absorbs the rounding of the printed limits)."""
-        return (math.log(self.high) - math.log(self.low)) / (2 * _z(self.level))
-
-    def se_if_level(self, level: float) -> float:
-        """The standard error the same interval would imply if it were read at ``level`` (to show
-        what misreading a 97.5 % interval as a 95 % one does)."""
-        level = _check.level("level", level)
-        return (math.log(self.high) - math.log(self.low)) / (2 * _z(level))
-
-    def p_two_sided(self, level: float | None = None) -> float:
-        """The two-sided P value the interval implies (Wald, log scale), read at ``level`` (default the
-        stated one): a check that the level was read right, against the printed P."""
-        se = self.se if level is None else self.se_if_level(level)
-        return float(2 * _st.norm.sf(abs(self.log) / se))
-
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """The interval at another ``level``, from the same standard error."""
-        level = _check.level("level", level)
-        z = _z(level)
-        return (math.exp(self.log - z * self.se), math.exp(self.log + z * self.se))
 
 
 @dataclass(frozen=True)
