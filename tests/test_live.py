@@ -146,3 +146,20 @@ def test_moving_a_control_reruns_the_laboratory(tower, monkeypatch):
     assert lab.runs == 5 and lab.bar.layout.visibility == "hidden"
     lab.controls["planned_events"].value = 45  # more deaths than the 40 patients: an error, shown in place of a chart
     assert lab.runs == 5 and "planned_events must be at most the number of patients (40)" in lab.status.value
+
+
+def test_lab_settings_open_chapters_as_notebooks_and_keep_the_readers_own(tmp_path):
+    import json
+
+    from trialkit.tooling import lab
+
+    own = tmp_path / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+    own.parent.mkdir(parents=True)
+    own.write_text(json.dumps({"autosaveInterval": 30}))
+    lab.write_settings(tmp_path)
+    settings = json.loads(own.read_text())
+    assert settings["autosaveInterval"] == 30
+    assert settings["defaultViewers"]["markdown"] == "Jupytext Notebook"
+    cmd = lab.command(tmp_path, 8123, "abc", open_browser=False)
+    assert "--ServerApp.port=8123" in cmd and "--IdentityProvider.token=abc" in cmd
+    assert "--ServerApp.default_url=/lab/tree/book" in cmd
