@@ -30,7 +30,7 @@ bench: setup
 	@$(VENV)/python -m trialkit.tooling.bench
 
 lab: setup
-	@$(VENV)/jupyter lab book/
+	@$(VENV)/python -m trialkit.tooling.lab
 
 exercises-release: setup
 	@$(VENV)/python -m trialkit.exercises release

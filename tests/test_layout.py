@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "src" / "trialkit"
 ENGINE = {"data", "_check", "_yamlfile", "stats", "design", "survival", "sim", "synth", "appraisal", "trials"}
 LEVEL = {**{m: 1 for m in ENGINE}, "data": 0, "_check": 0, "_yamlfile": 0,
-         "chapters": 2, "labs": 2, "charts": 3, "book": 4, "quiz": 4, "course": 4}
+         "chapters": 2, "labs": 2, "charts": 3, "book": 4, "quiz": 4, "course": 4, "live": 4}
 
 
 def _group(module: str) -> str:

@@ -148,6 +148,25 @@ def over_budget(row: dict) -> list[str]:
     return out
 
 
+LIVE_STOPPING_BUDGET_S = 2.0
+
+
+def live_stopping_seconds(repeats: int = 3) -> dict:
+    """The live stopping laboratory (:func:`trialkit.live.run_stopping`) with parameters other than the
+    book's (true HR 0.8, 300 and 150 patients, 350 planned deaths, control median 5 months): 2,000
+    simulated trials, simulation and chart; the best and the worst of ``repeats`` runs (seconds)."""
+    from trialkit import live, trials
+
+    trial = trials.describe("tower")
+    times = []
+    for k in range(repeats):
+        start = time.perf_counter()
+        live.run_stopping(trial, 0.8, n_per_arm=(300, 150), planned_events=350, control_median=5.0, n_trials=2000,
+                          seed=1000 + k)
+        times.append(time.perf_counter() - start)
+    return {"best_s": min(times), "worst_s": max(times), "n_trials": 2000}
+
+
 def report(result: dict, previous: dict | None = None) -> str:
     def fmt(v, spec=".0f"):
         return "–" if v is None else format(v, spec)
@@ -167,6 +186,10 @@ def report(result: dict, previous: dict | None = None) -> str:
                   f"- cached rebuild, nothing changed: **{result['cached_s']:.1f} s** (budget {BUDGETS['cached_rebuild_s']} s)"]
     else:
         lines.append(f"- build not timed (measured the existing build {result['html']})")
+    if result.get("live_stopping"):
+        ls = result["live_stopping"]
+        lines.append(f"- live stopping laboratory, {ls['n_trials']:,} trials with new parameters: best {ls['best_s']:.2f} s, "
+                     f"worst {ls['worst_s']:.2f} s (budget {LIVE_STOPPING_BUDGET_S:.0f} s)")
     lines.append(f"- phone-class reader: chromium at {PHONE['width']}x{PHONE['height']}, CPU slowed down {THROTTLE}x; "
                  "redraws at 1280x800 unthrottled")
     if previous:
@@ -193,7 +216,7 @@ def report(result: dict, previous: dict | None = None) -> str:
 
 def run(html: Path | None, compare: Path | None, docs: list[str]) -> tuple[dict, dict | None]:
     result = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.node(), "clean_s": None, "cached_s": None,
-              "html": str(html) if html else None}
+              "html": str(html) if html else None, "live_stopping": live_stopping_seconds()}
     with tempfile.TemporaryDirectory(prefix="trialkit-bench-") as tmp:
         if html is None:
             clean = build(ROOT, Path(tmp), quiet=True)
@@ -217,7 +240,13 @@ def main(argv=None) -> int:
     parser.add_argument("--compare-html", type=Path, default=None,
                         help="another build (e.g. the previous version) measured in the same session, side by side")
     parser.add_argument("--toc", type=Path, default=None, help="the table of contents whose pages are measured")
+    parser.add_argument("--live-only", action="store_true", help="only time the live stopping laboratory")
     args = parser.parse_args(argv)
+    if args.live_only:
+        ls = live_stopping_seconds()
+        print(f"live stopping laboratory, {ls['n_trials']:,} trials with new parameters: best {ls['best_s']:.2f} s, "
+              f"worst {ls['worst_s']:.2f} s (budget {LIVE_STOPPING_BUDGET_S:.0f} s)")
+        return 0 if ls["worst_s"] < LIVE_STOPPING_BUDGET_S else 1
     docs = toc_files(toc_path=args.toc) if args.toc else toc_files()
     stored = args.output.with_suffix(".json")
     previous_run = json.loads(stored.read_text()) if stored.exists() else None
