@@ -73,7 +73,7 @@ def test_at_risk_table_is_one_row_per_group():
 
 
 def test_transplant_timing_chart_binds_the_true_effect():
-    from trialkit.labs import immortal
+    from trialkit.labs import transplant_timing as immortal
 
     grid = immortal.transplant_timing_lab(n_patients=120, transplant_hrs=(0.7, 1.0), n_trials=20)
     spec = ch.transplant_timing_chart(grid).to_dict()

@@ -217,7 +217,7 @@ def test_endpoint_definitions_from_the_data():
     assert got[("tower", "Event-free survival")] == ("Key secondary", "Randomisation")
     assert got[("tower", "Duration of remission")] == ("Secondary", "Not stated in the main text")
     assert got[("e1910", "Relapse-free survival")] == ("Secondary", "Randomisation")
-    assert got[("topp2021", "Overall survival")] == ("Main outcome (no formal primary endpoint)", "First dose of treatment")
+    assert got[("topp2021", "Overall survival")] == ("Main outcome (no primary endpoint named)", "First dose of treatment")
     assert got[("topp2021", "Relapse-free survival")][1] == "Remission (responders only)"
     assert got[("inovate", "Duration of remission")][1] == "Not stated in the main text (responders only)"
     sens = table[table.role == "Sensitivity analysis"]

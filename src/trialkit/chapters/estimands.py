@@ -508,7 +508,7 @@ def _roles(design: pd.DataFrame) -> dict[str, str]:
     for _, r in design[design["item"].isin(["primary_endpoint", "secondary_endpoint"])].iterrows():
         text = r["value"].lower()
         if r["item"] == "primary_endpoint":
-            role = "Main outcome (no formal primary endpoint)" if "no formal primary" in text else "Primary"
+            role = "Main outcome (no primary endpoint named)" if ("no formal primary" in text or "names no primary endpoint" in text) else "Primary"
         else:
             role = "Key secondary" if text.startswith("key secondary") else "Secondary"
         named = [n for n, phrases in ENDPOINTS.items() if any(p in text for p in phrases)]
