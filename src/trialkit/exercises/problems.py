@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower")
+SETS = ("foundations", "tower", "e1910")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -254,6 +254,10 @@ def scenario(set_name: str, code: str) -> dict:
     """The scenario of every question of ``set_name`` for the variant ``code`` (plain Python values)."""
     _set(set_name)
     code = variants.normalise_code(code)
+    if set_name == "e1910":
+        from trialkit.exercises import e1910
+
+        return e1910.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -341,7 +345,11 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
 
     s = scenario(set_name, code) if s is None else s
     out: dict[str, Expected] = {}
-    if set_name == "foundations":
+    if set_name == "e1910":
+        from trialkit.exercises import e1910
+
+        out = e1910.expected(code, s)
+    elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
         p = q["responders"] / q["patients"]
@@ -608,3 +616,11 @@ def judge(set_name: str, code: str, answers: dict, s: dict | None = None,
                                                       "an answer code" else "not correct")
             out.append(Verdict(part.name, q.qid, part.points if ok else 0.0, part.points, ok, msg, shown, e.shown))
     return out
+
+
+# --- sets defined in their own modules (registered last: they build on the definitions above) ----------
+
+from trialkit.exercises import e1910 as _e1910  # noqa: E402
+
+QUESTIONS[_e1910.SET] = _e1910.QUESTIONS
+MANUAL[_e1910.SET] = _e1910.MANUAL
