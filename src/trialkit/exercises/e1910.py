@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from trialkit.exercises import variants
+from trialkit.exercises import problems, variants
 from trialkit.exercises.problems import LETTERS, Expected, Manual, Question, _choice, _num, _whole
 
 SET = "e1910"
@@ -39,6 +39,10 @@ QUESTIONS = (
 )
 
 MANUAL = (Manual("q8_answer", 6, "How credible is the age subgroup?"),)
+
+# Registered here, not in problems.py, so that the set is complete whichever module is imported first.
+problems.QUESTIONS[SET] = QUESTIONS
+problems.MANUAL[SET] = MANUAL
 
 
 def _r(code: str, q: str):

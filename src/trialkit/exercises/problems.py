@@ -620,7 +620,4 @@ def judge(set_name: str, code: str, answers: dict, s: dict | None = None,
 
 # --- sets defined in their own modules (registered last: they build on the definitions above) ----------
 
-from trialkit.exercises import e1910 as _e1910  # noqa: E402
-
-QUESTIONS[_e1910.SET] = _e1910.QUESTIONS
-MANUAL[_e1910.SET] = _e1910.MANUAL
+from trialkit.exercises import e1910 as _e1910  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
