@@ -197,6 +197,7 @@ def submissions(folder: Path, course) -> dict:
                                      + _cell(nb, "q1_answer").source)
     _write(folder, "u_othercode", SET, nb)
     exp["u_othercode"] = None  # checked part by part
+    _e1910_submissions(folder, course, ref)
     (folder / "README.txt").write_text("not a submission")
     (folder / "bad id!").mkdir()
     (folder / "bad id!" / f"{SET}.ipynb").write_text(nbformat.writes(rel))
@@ -222,6 +223,33 @@ def pooled_hostile(folder: Path, course, ref) -> None:
     nb = ref("x_loop", "pooled")  # an endless loop in one answer: only that question is lost
     _cell(nb, "q5_answer").source = "while True:\n    pass"
     _write(folder, "x_loop", "pooled", nb)
+
+
+E1910 = "e1910"
+E1910_PARTS = problems.parts(E1910)
+
+
+def _e1910_submissions(folder: Path, course, ref) -> None:
+    """The E1910 set among the same submissions: a reference, a mocking attack, objects equal to anything,
+    and a classmate's answers typed in as literals."""
+    rel = released(E1910)
+    _write(folder, "a_ref", E1910, ref("a_ref", E1910))
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q1_answer").source = ("from unittest.mock import MagicMock as M\nstudent.check = M()\n"
+                                     "import trialkit.exercises.problems as P\nP.judge = M()\nP.expected = M()\n"
+                                     "import trialkit.exercises.e1910 as E\nE.expected = M()\n"
+                                     + "\n".join(f"{p} = 0" for p in E1910_PARTS))
+    _write(folder, "e_mock", E1910, nb)
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q1_answer").source = (
+        "class Always(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
+        "class S(str):\n    def __eq__(self, o): return True\n    def lower(self): return 'c'\n    __hash__ = str.__hash__\n"
+        "for p in " + repr([p for p, x in E1910_PARTS.items() if x.kind != "choice"]) + ":\n    globals()[p] = Always(0.5)\n"
+        "for p in " + repr([p for p, x in E1910_PARTS.items() if x.kind == "choice"]) + ":\n    globals()[p] = S('c')\n")
+    _write(folder, "r_objects", E1910, nb)
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q7_answer").source = _literals(course, "a_ref", E1910)
+    _write(folder, "d_copy", E1910, nb)
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +285,7 @@ def test_every_submission_gets_exactly_the_points_it_earned(graded):
 
 
 def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
-    for name in ("foundations", "tower", "pooled"):
+    for name in ("foundations", "tower", "pooled", "e1910"):
         rec = graded["records"][(name, "a_ref")]
         assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
         assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
@@ -393,7 +421,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled"}  # --set did not drop the other sets
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])
@@ -434,3 +462,22 @@ def test_without_a_sandbox_grading_is_refused(monkeypatch):
         sandbox.mode()
     with pytest.raises(sandbox.SandboxError, match="bubblewrap"):
         sandbox.mode("bwrap")
+
+
+def test_e1910_attacks_earn_nothing_and_a_classmates_numbers_earn_no_point(graded):
+    for student in ("e_mock", "r_objects"):
+        rec = graded["records"][(E1910, student)]
+        assert rec["status"] == "graded" and rec["auto_score"] == 0, (student, rec)
+    course = graded["course"]
+    mine = problems.expected(E1910, course.code(E1910, "d_copy"))
+    theirs = problems.expected(E1910, course.code(E1910, "a_ref"))
+    numeric = [p for p, x in E1910_PARTS.items() if x.kind == "number"]
+    differ = [p for p in numeric if abs(mine[p].value - theirs[p].value) > E1910_PARTS[p].tol]
+    assert len(differ) >= len(numeric) - 2, differ  # the test keeps its teeth
+    scores = _parts(course, "d_copy", E1910)
+    assert all(scores[p][0] == 0 for p in differ), {p: scores[p] for p in differ}
+    # the letters are the same for every variant: a copied letter scores, a copied number does not
+    letters = sum(x.points for x in E1910_PARTS.values() if x.kind == "choice")
+    assert graded["records"][(E1910, "d_copy")]["auto_score"] <= letters + sum(
+        E1910_PARTS[p].points for p in numeric if p not in differ) + sum(
+        x.points for x in E1910_PARTS.values() if x.kind == "whole")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower", "pooled")
+SETS = ("foundations", "tower", "pooled", "e1910")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -299,6 +299,10 @@ def scenario(set_name: str, code: str) -> dict:
         from trialkit.exercises import pooled
 
         return pooled.scenario(code)
+    if set_name == "e1910":
+        from trialkit.exercises import e1910
+
+        return e1910.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -390,6 +394,10 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
         from trialkit.exercises import pooled
 
         out = pooled.expected(code, s)
+    elif set_name == "e1910":
+        from trialkit.exercises import e1910
+
+        out = e1910.expected(code, s)
     elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
@@ -657,3 +665,8 @@ def judge(set_name: str, code: str, answers: dict, s: dict | None = None,
                                                       "an answer code" else "not correct")
             out.append(Verdict(part.name, q.qid, part.points if ok else 0.0, part.points, ok, msg, shown, e.shown))
     return out
+
+
+# --- sets defined in their own modules (registered last: they build on the definitions above) ----------
+
+from trialkit.exercises import e1910 as _e1910  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
