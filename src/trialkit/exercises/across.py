@@ -51,7 +51,7 @@ def scenario(code: str) -> dict:
     s["q2"] = {"anchor_shift": k}
     s["q3"] = {"evidence": "the comparability table of Part III (across.comparability_table())"}
     g = _r(code, "q4")
-    s["q4"] = {"hr": round(float(g.uniform(0.70, 0.85)), 2), "power": float([0.8, 0.9][int(g.integers(0, 2))]),
+    s["q4"] = {"hr": round(float(g.uniform(0.70, 0.85)), 3), "power": float([0.8, 0.9][int(g.integers(0, 2))]),
                "alpha_two_sided": 0.05, "allocation": list([(1, 1), (2, 1)][int(g.integers(0, 2))])}
     s["q5"] = {"evidence": "the four studies of the book"}
     return s
