@@ -69,6 +69,8 @@ def submissions(folder: Path, course) -> dict:
     _write(folder, "a_ref", "tower", ref("a_ref", "tower"))
     _write(folder, "a_ref", "pooled", ref("a_ref", "pooled"))
     pooled_hostile(folder, course, ref)
+    _write(folder, "a_ref", "across", ref("a_ref", "across"))
+    across_hostile(folder, course, ref)
     _write(folder, "b_blank", SET, rel)
     exp["b_blank"] = 0
 
@@ -252,6 +254,27 @@ def _e1910_submissions(folder: Path, course, ref) -> None:
     _write(folder, "d_copy", E1910, nb)
 
 
+def across_hostile(folder: Path, course, ref) -> None:
+    """Hostile submissions of the across set (scored in a test of its own, below)."""
+    rel = released("across")
+    nb = copy.deepcopy(rel)  # objects that claim to equal anything, a mocked check and judge
+    _cell(nb, "q1_answer").source = (
+        "class Always(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
+        "class S(str):\n    def __eq__(self, o): return True\n    def lower(self): return 'a'\n    __hash__ = str.__hash__\n"
+        "from unittest.mock import MagicMock as M\nimport trialkit.exercises.problems as P\nP.judge = M()\nstudent.check = M()\n"
+        "for p in " + repr([p for p, x in problems.parts("across").items() if x.kind != "choice"]) + ":\n"
+        "    globals()[p] = Always(0.5)\n"
+        "for p in " + repr([p for p, x in problems.parts("across").items() if x.kind == "choice"]) + ":\n"
+        "    globals()[p] = S('a')\n")
+    _write(folder, "v_objects", "across", nb)
+    nb = ref("w_copy", "across")  # a classmate's numbers typed in after the student's own work
+    _cell(nb, "q5_answer").source += "\n" + _literals(course, "a_ref", "across")
+    _write(folder, "w_copy", "across", nb)
+    nb = ref("x_loop", "across")  # an endless loop in one answer: only that question is lost
+    _cell(nb, "q4_answer").source = "while True:\n    pass"
+    _write(folder, "x_loop", "across", nb)
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("exercises")
@@ -285,7 +308,7 @@ def test_every_submission_gets_exactly_the_points_it_earned(graded):
 
 
 def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
-    for name in ("foundations", "tower", "pooled", "e1910"):
+    for name in ("foundations", "tower", "pooled", "e1910", "across"):
         rec = graded["records"][(name, "a_ref")]
         assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
         assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
@@ -305,6 +328,19 @@ def test_pooled_hostile_submissions_earn_only_what_they_answered(graded):
     loop = recs[("pooled", "x_loop")]
     pq = {q.qid: q.points for q in problems.questions("pooled")}
     assert loop["auto_score"] == pytest.approx(problems.max_points("pooled")[0] - pq["q5"]), loop["notes"]
+
+
+def test_across_hostile_submissions_earn_only_what_they_answered(graded):
+    recs = graded["records"]
+    assert recs[("across", "v_objects")]["status"] == "graded" and recs[("across", "v_objects")]["auto_score"] == 0
+    copied = _parts(graded["course"], "w_copy", "across")
+    for part in ("q1_se_second", "q1_hr", "q1_low", "q1_high", "q2_hr", "q2_high"):  # another scenario's answers
+        assert copied[part][0] == 0, part
+    choice = sum(p.points for p in problems.parts("across").values() if p.kind == "choice")
+    assert choice <= recs[("across", "w_copy")]["auto_score"] < problems.max_points("across")[0]
+    loop = recs[("across", "x_loop")]
+    pq = {q.qid: q.points for q in problems.questions("across")}
+    assert loop["auto_score"] == pytest.approx(problems.max_points("across")[0] - pq["q4"]), loop["notes"]
 
 
 def test_common_mistakes_get_partial_credit_and_a_hint(graded):
@@ -421,7 +457,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910"}  # --set did not drop the other sets
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910", "across"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])

@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower", "pooled", "e1910")
+SETS = ("foundations", "tower", "pooled", "e1910", "across")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -178,6 +178,28 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
             _choice("q8_form", 0.5, "a form", ("1", "2a", "2b", "3")), _num("q8_orr", 0.5, "a percent", 0.06),
             _whole("q8_preliminary", 0.5, "a grade from 1 to 3"), _whole("q8_grade", 0.5, "a grade from 1 to 5"))),
     ),
+    "across": (
+        Question("q1", "An anchored indirect comparison from printed intervals", (
+            _num("q1_se_second", 0.5, "a standard error of log HR", 0.002), _num("q1_hr", 1, "a hazard ratio", 0.006),
+            _num("q1_low", 0.5, "a hazard ratio", 0.006), _num("q1_high", 0.5, "a hazard ratio", 0.006),
+            _choice("q1_naive", 1, "a letter", LETTERS))),
+        Question("q2", "When the two control arms are not the same treatment", (
+            _num("q2_hr", 1, "a hazard ratio", 0.006), _num("q2_high", 1, "a hazard ratio", 0.006),
+            _choice("q2_assumption", 1, "a letter", LETTERS))),
+        Question("q3", "A comparability judgment", (
+            _choice("q3_age", 0.5, "a kind of difference", ("prognostic", "effect modifier", "anchor", "definition")),
+            _choice("q3_ph", 0.5, "a kind of difference", ("prognostic", "effect modifier", "anchor", "definition")),
+            _choice("q3_control", 0.5, "a kind of difference", ("prognostic", "effect modifier", "anchor", "definition")),
+            _choice("q3_remission", 0.5, "a kind of difference", ("prognostic", "effect modifier", "anchor", "definition")),
+            _choice("q3_maic", 1, "a letter", LETTERS))),
+        Question("q4", "The head-to-head trial that would settle it", (
+            _whole("q4_events", 1.5, "a whole number of deaths"), _choice("q4_start", 1, "a letter", LETTERS))),
+        Question("q5", "The evidence and the appraisals side by side", (
+            _choice("q5_first_remission", 0.5, "a study", ("tower", "inovate", "e1910", "pooled")),
+            _choice("q5_form_e1910", 0.5, "a form", ("1", "2a", "2b", "3")),
+            _choice("q5_form_pooled", 0.5, "a form", ("1", "2a", "2b", "3")),
+            _choice("q5_rob", 1, "a letter", LETTERS))),
+    ),
 }
 
 MANUAL: dict[str, tuple[Manual, ...]] = {
@@ -189,6 +211,7 @@ MANUAL: dict[str, tuple[Manual, ...]] = {
               Manual("q6_rationale", 2, "RoB 2 domain 4: your rationale"),
               Manual("q8_answer", 5, "Appraise the early stop")),
     "pooled": (Manual("q9_answer", 5, "What the long-term survivors show"),),
+    "across": (Manual("q6_answer", 6, "Blinatumomab or inotuzumab: a recommendation and its uncertainty"),),
 }
 
 
@@ -303,6 +326,10 @@ def scenario(set_name: str, code: str) -> dict:
         from trialkit.exercises import e1910
 
         return e1910.scenario(code)
+    if set_name == "across":
+        from trialkit.exercises import across
+
+        return across.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -398,6 +425,10 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
         from trialkit.exercises import e1910
 
         out = e1910.expected(code, s)
+    elif set_name == "across":
+        from trialkit.exercises import across
+
+        out = across.expected(code, s)
     elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
