@@ -21,7 +21,7 @@ def funnel_chart(funnel: pd.DataFrame, mrd_positive: int) -> alt.LayerChart:
     f = funnel.assign(text=[f"{n} ({k:.0f} %)" for n, k in zip(funnel["n"], funnel["kept_from_start"])])
     order = list(f["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=190, labelFontSize=11))
-    x = alt.X("n:Q", title="Patients", scale=alt.Scale(domain=[0, float(f["n"].max()) * 1.35]))
+    x = alt.X("n:Q", title="Patients", scale=alt.Scale(domain=[0, float(f["n"].max()) * 1.6]))
     bars = alt.Chart(f).mark_bar(color=PALETTE[0]).encode(
         x=x, y=y, tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("n:Q", title="Patients"),
                            alt.Tooltip("kept_from_previous:Q", format=".0f", title="% of previous step"),

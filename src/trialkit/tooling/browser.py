@@ -283,7 +283,7 @@ EXERCISE_INPUT_JS = """async ([chartId, index]) => {
   const svg = () => chart.querySelector('svg').outerHTML;
   const before = svg();
   const label = (input.closest('label') || input.parentElement).textContent.trim();
-  let newValue;
+  let newValue, target = input;
   if (input.tagName === 'SELECT') {
     const options = Array.from(input.options).map(o => o.value);
     newValue = options.find(v => v !== input.value);
@@ -298,11 +298,11 @@ EXERCISE_INPUT_JS = """async ([chartId, index]) => {
     const group = Array.from(chart.querySelectorAll('input[type=radio][name="' + input.name + '"]'));
     const other = group.find(r => !r.checked);
     other.checked = true; newValue = other.value;
-    other.dispatchEvent(new Event('change', {bubbles: true}));
+    target = other;  // the event must come from the newly chosen radio: Vega reads the value of the one that fires
   }
   const t0 = performance.now();
-  input.dispatchEvent(new Event('input', {bubbles: true}));
-  input.dispatchEvent(new Event('change', {bubbles: true}));
+  target.dispatchEvent(new Event('input', {bubbles: true}));
+  target.dispatchEvent(new Event('change', {bubbles: true}));
   await chart.vegaView.runAsync();
   await new Promise(r => requestAnimationFrame(() => r()));
   const ms = performance.now() - t0;
