@@ -166,8 +166,9 @@ MATTERS: dict[str, tuple[str, str]] = {
     "Control regimen": ("anchor", "both investigator's choice of intensive chemotherapy, but different menus "
                         "(TOWER: four regimens including methotrexate- and clofarabine-based; INO-VATE: three)"),
     "Primary end point": ("definition", "OS in both (a co-primary in INO-VATE, tested at a split alpha)"),
-    "Overall survival result": ("anchor", "the control medians differ: a prognostic difference that an anchored comparison "
-                                "is built to absorb; non-proportional hazards in INO-VATE make one hazard ratio a poor summary"),
+    "Overall survival result": ("anchor", "the control medians differ: either a prognostic difference, which an anchored "
+                                "comparison is built to absorb, or a difference between the anchors, which it is not; the "
+                                "data cannot tell them apart; non-proportional hazards in INO-VATE make one hazard ratio a poor summary"),
     "Analysis populations": ("definition", "both intention to treat for OS; INO-VATE's baseline table covers only the "
                              "first 218 of its 326 patients"),
     "Follow-up": ("effect modifier?", "with hazards that change over time, a hazard ratio depends on how long patients were "
