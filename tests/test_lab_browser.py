@@ -10,7 +10,6 @@ import shutil
 
 import pytest
 
-from trialkit.tooling import browser as tkbrowser
 from trialkit.tooling import lab
 
 pytestmark = pytest.mark.browser
@@ -24,14 +23,17 @@ def _status(live):
     return live.locator(".widget-html-content").nth(1).text_content()
 
 
-def test_a_live_laboratory_redraws_when_a_slider_moves(tmp_path):
+def test_a_live_laboratory_redraws_when_a_slider_moves(tmp_path, browser):
+    # (the session's browser: a second sync Playwright cannot start once an earlier test, such as a
+    # notebook run by nbclient, has left an asyncio loop running in this thread)
     # JupyterLab saves a notebook it opened (jupytext writes the Markdown back): serve a copy of the chapters
     shutil.copytree(lab.ROOT / "book", tmp_path / "root" / "book")
     settings = lab.write_settings(tmp_path / "settings")
     (settings / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings").write_text(json.dumps(
         {**json.loads((settings / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings").read_text()), "autosave": False}))
-    with lab.start(tmp_path / "root", settings_dir=settings) as (url, token), tkbrowser.launch() as b:
-        page = b.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with lab.start(tmp_path / "root", settings_dir=settings) as (url, token):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/lab/tree/book/tower/biases.md?token={token}")
@@ -65,3 +67,4 @@ def test_a_live_laboratory_redraws_when_a_slider_moves(tmp_path):
         # vega-embed draws on a canvas: the redrawn figure is a different picture
         assert figure.screenshot() != shot_before
         assert errors == []
+        context.close()
