@@ -106,6 +106,25 @@ def test_chart_html_carries_a_prerendered_image_of_the_chart():
     assert 'data-state="static"' in html
 
 
+def test_built_pages_load_chart_images_from_content_named_files(tmp_path):
+    from trialkit.tooling.sphinxext import externalise_chart_images
+
+    trialkit.book.setup(renderer="book")
+    one = charts.chart_html(small_chart(title="One").to_dict())
+    two = charts.chart_html(small_chart(title="Two").to_dict())
+    body = f"<p>text</p>{one}<p>more</p>{two}{one}"
+    out = externalise_chart_images(body, tmp_path, lambda target: "../../" + target)
+    assert "data:image/svg+xml" not in out
+    srcs = re.findall(r'<img class="tk-static" alt="" elementtiming="tk-chart" width="\d+" height="\d+" src="([^"]+)">', out)
+    assert len(srcs) == 3 and srcs[0] == srcs[2] != srcs[1]  # the same figure twice is one file
+    files = sorted((tmp_path / "_charts").iterdir())
+    assert [f"../../_charts/{f.name}" for f in files] == sorted(set(srcs))
+    texts = {f"../../_charts/{f.name}": f.read_text() for f in files}
+    assert texts[srcs[0]].startswith("<svg") and "One" in texts[srcs[0]] and "Two" in texts[srcs[1]]
+    assert out.replace(srcs[0], "").count("<p>") == 2  # the rest of the page is untouched
+    assert externalise_chart_images("<p>no chart</p>", tmp_path, str) == "<p>no chart</p>"
+
+
 def test_svg_data_uri_survives_an_html_attribute():
     from urllib.parse import unquote
 

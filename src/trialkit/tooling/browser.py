@@ -72,10 +72,15 @@ PHONE = {"width": 390, "height": 844}
 
 @contextmanager
 def open_page(browser, url: str, viewport: dict | None = None, cpu_throttle: float | None = None,
-              init_script: str | None = None):
-    """Open ``url`` (served on 127.0.0.1, or a ``file://`` address) in a fresh context that blocks and
-    records every non-local request; ``cpu_throttle`` slows the CPU down that many times (CDP);
+              init_script: str | None = None, intercept: bool = True):
+    """Open ``url`` (served on 127.0.0.1, or a ``file://`` address) in a fresh context that records every
+    request and blocks every non-local one; ``cpu_throttle`` slows the CPU down that many times (CDP);
     ``init_script`` runs in the page before its own scripts.
+
+    Blocking goes through Playwright's request interception, which holds each request until the Python
+    side answers it: right for tests, but it adds the driver's round trip to every file a page loads.
+    Timings therefore pass ``intercept=False``: requests are then only recorded (non-local ones in
+    ``log.blocked``, so a timing run still shows a page that reaches outside the site), never held.
 
     Yields ``(page, log)``.
     """
@@ -96,8 +101,15 @@ def open_page(browser, url: str, viewport: dict | None = None, cpu_throttle: flo
             log.blocked.append(url_)
             r.abort()
 
-    page.route("**/*", route)
-    page.on("request", lambda req: log.requests.append(req.url))
+    def record(req):
+        log.requests.append(req.url)
+        if not intercept and not req.url.startswith(("data:", "blob:", "file:")) \
+                and urlparse(req.url).hostname not in LOCAL_HOSTS:
+            log.blocked.append(req.url)
+
+    if intercept:
+        page.route("**/*", route)
+    page.on("request", record)
     page.on("requestfailed", lambda req: log.failed.append(f"{req.url} ({req.failure})"))
     page.on("response", lambda resp: log.failed.append(f"{resp.url} (HTTP {resp.status})") if resp.status >= 400 else None)
     page.on("console", lambda msg: log.console_errors.append(msg.text) if msg.type == "error" else None)

@@ -9,6 +9,10 @@
   global scope.
 * It adds the chart loader only to pages that contain a chart; the loader fetches the bundle when the
   first chart comes near the viewport (the page hints it with a prefetch link).
+* It moves each chart's pre-rendered image out of the page into its own file, ``_charts/<digest>.svg``
+  (named by its content, so a figure that appears twice or is unchanged between builds is one cached
+  file): the page's HTML halves (less to parse before the first paint), the images arrive in parallel with
+  the page's other files and are cached between pages. The notebooks keep the images inline.
 * It offers every chapter as a Jupyter notebook: the theme's download menu gets an ``.ipynb`` entry,
   converted from the chapter's MyST Markdown with jupytext (code and text, no outputs: run it with the
   package installed, see the how-to-use page).
@@ -22,8 +26,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -143,6 +150,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # assistive technology (and axe-core) rejects: a list must contain list items. Drop the role.
         body = context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
     if CHART_MARKER in body:
+        body = context["body"] = externalise_chart_images(
+            body, Path(app.outdir), lambda target: context["pathto"](target, 1))
         # A classic deferred script (module scripts are refused on file://); it loads the bundle itself
         # when a chart comes near the viewport, after the pre-rendered images have been painted.
         app.add_js_file(LOADER_NAME, loading_method="defer")
@@ -151,6 +160,30 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
     if QUIZ_MARKER in body:
         app.add_js_file(QUIZ_NAME, loading_method="defer")
+
+
+CHART_IMAGE = re.compile(r'<img class="tk-static" ([^>]*?)src="(data:image/svg\+xml;charset=utf-8,[^"]*)"')
+CHARTS_DIR = "_charts"
+
+
+def externalise_chart_images(body: str, outdir: Path, pathto) -> str:
+    """Write every pre-rendered chart image of a page's ``body`` (an SVG ``data:`` URI, see
+    :func:`trialkit.charts.chart_html`) to ``outdir/_charts/<sha1>.svg`` and point the image at it
+    (``pathto`` turns a path of the site into one relative to the page).
+
+    The images stay eager (no ``loading="lazy"``): a lazy image is fetched and parsed only when the reader
+    scrolls near it, which on a slow phone shows an empty box for a moment; eager ones are ready by then."""
+
+    def move(match: re.Match) -> str:
+        svg = unquote(match.group(2)[len("data:image/svg+xml;charset=utf-8,"):])
+        name = f"{hashlib.sha1(svg.encode()).hexdigest()[:20]}.svg"
+        target = outdir / CHARTS_DIR / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+        return f'<img class="tk-static" {match.group(1)}src="{pathto(f"{CHARTS_DIR}/{name}")}"'
+
+    return CHART_IMAGE.sub(move, body)
 
 
 def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
