@@ -20,6 +20,7 @@
   solutions) into ``_static/trialkit-course.zip`` and the released exercise notebooks into
   ``_static/exercise-notebooks/``, and adds a "download the course" button to every page's header: readers reach
   the code, the notebooks and the exercises from the book itself, online or opened from disk.
+* It lets folded code cells be named by their visible label ("Show the code").
 * It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
 """
@@ -46,6 +47,7 @@ CSS_NAME = "trialkit.css"
 QUIZ_NAME = "trialkit-quiz.js"
 QUIZ_MARKER = 'class="trialkit-quiz"'
 CHART_MARKER = 'class="trialkit-chart"'
+HIDDEN_CODE_SUMMARY = '<summary aria-label="Toggle hidden content">'
 CITATION_LIST = '<div role="list" class="citation-list">'
 
 
@@ -149,6 +151,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # docutils marks the reference list role="list" but its entries role="doc-biblioentry", which
         # assistive technology (and axe-core) rejects: a list must contain list items. Drop the role.
         body = context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
+    if HIDDEN_CODE_SUMMARY in body:
+        # myst-nb names every folded code cell "Toggle hidden content", which hides its visible label
+        # ("Show the code") from screen readers; the visible text is the better name.
+        body = context["body"] = body.replace(HIDDEN_CODE_SUMMARY, "<summary>")
     if CHART_MARKER in body:
         body = context["body"] = externalise_chart_images(
             body, Path(app.outdir), lambda target: context["pathto"](target, 1))
