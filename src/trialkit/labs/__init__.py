@@ -31,3 +31,7 @@ from trialkit.labs.rmst import rmst_lab, rmst_readings  # noqa: F401
 from trialkit.labs.stopping import (  # noqa: F401
     ALL, STOPPED, interim_plan, plan_readings, stop_check, stopping_lab, stopping_readings)
 from trialkit.labs.transplant import ANALYSES, transplant_lab, transplant_patterns, transplant_readings  # noqa: F401
+from trialkit.labs.early_subset import early_subset_lab, early_subset_readings, subset_estimate  # noqa: F401,E402
+from trialkit.labs.horizon import horizon_lab, horizon_readings  # noqa: F401,E402
+from trialkit.labs.responders import responders_lab, responders_lab_readings  # noqa: F401,E402
+from trialkit.labs.two_endpoints import drift_from_power, two_endpoints_lab, two_endpoints_readings  # noqa: F401,E402
