@@ -168,3 +168,55 @@ def per_randomised_readings() -> dict:
         out[f"mrd_itt_{a}"] = 100 * float(mrd["value_num"]) / float(n)
         out[f"n218_{a}"] = int(n)
     return out
+
+
+# --- appraisal: ESMO-MCBS ------------------------------------------------------------------------------
+
+
+def hr_interval_at(row_id: str, level: float = 0.95) -> tuple[float, float, float]:
+    """The hazard ratio of survival row ``row_id`` with its interval re-expressed at ``level`` (the
+    printed interval, at its own level, taken as symmetric on the log scale)."""
+    level = _check.real("level", level, low=0.5, high=1.0, high_open=True)
+    r = data.row(STUDY, "survival", row_id)
+    hr, lo, hi, printed = (float(r[k]) for k in ("value_num", "ci_low_num", "ci_high_num", "ci_level"))
+    se = (np.log(hi) - np.log(lo)) / (2 * stats.norm.isf((1 - printed) / 2))
+    z = stats.norm.isf((1 - level) / 2)
+    return hr, float(np.exp(np.log(hr) - z * se)), float(np.exp(np.log(hr) + z * se))
+
+
+def esmo_table() -> tuple[pd.DataFrame, dict]:
+    """ESMO-MCBS v1.1 for INO-VATE's survival results under the readings a reader might take: the scale
+    grades significant benefits, and overall survival missed its prespecified boundary, so form 2a is
+    applied only as a sensitivity analysis (95 % interval recomputed from the printed 97.5 % one; with
+    and without the 2-year tail-of-the-curve route); progression-free survival (a secondary endpoint)
+    through form 2b, with and without a deduction for veno-occlusive disease. Returns the table and the
+    readings (``esmo_*``)."""
+    from trialkit.appraisal import esmo
+
+    hr, lo, hi = (round(x, 2) for x in hr_interval_at("os_hr", 0.95))
+    gain = _num("survival", "os_median_inotuzumab") - _num("survival", "os_median_standard")
+    control = _num("survival", "os_median_standard")
+    tail = _num("survival", "os_2y_inotuzumab") - _num("survival", "os_2y_standard")
+    a_median = esmo.form_2a(lo, gain, control, hr=hr, hr_upper=hi)
+    a_tail = esmo.form_2a(lo, gain, control, hr=hr, hr_upper=hi, landmark_gain=tail, landmark_years=2)
+    phr, plo, phi = (round(x, 2) for x in hr_interval_at("pfs_hr", 0.95))
+    pgain = _num("survival", "pfs_median_inotuzumab") - _num("survival", "pfs_median_standard")
+    pcontrol = _num("survival", "pfs_median_standard")
+    b_plain = esmo.form_2b(plo, pgain, pcontrol, hr=phr, hr_upper=phi)
+    b_tox = esmo.form_2b(plo, pgain, pcontrol, hr=phr, hr_upper=phi, more_toxicity=True)
+    rows = [
+        ("Overall survival, as the scale requires", "not graded",
+         f"the prespecified boundary was missed (P {data.row(STUDY, 'survival', 'os_p')['value']} against "
+         f"{data.row(STUDY, 'planning', 'os_boundary_two_sided')['value']}): the scale grades significant benefits only"),
+        ("Overall survival, form 2a, median route only", a_median.grade, "; ".join(a_median.reasons)),
+        ("Overall survival, form 2a, with the 2-year route", a_tail.grade, "; ".join(a_tail.reasons)),
+        ("Progression-free survival, form 2b", b_plain.grade, "; ".join(b_plain.reasons)),
+        ("Progression-free survival, form 2b, minus one for liver toxicity", b_tox.grade,
+         "; ".join(b_tox.reasons + b_tox.adjustments)),
+    ]
+    table = pd.DataFrame(rows, columns=["Reading", "Grade", "Reasoning"])
+    table["Grade"] = table["Grade"].astype(str)
+    readings = {"esmo_os_hr": hr, "esmo_os_lo95": lo, "esmo_os_hi95": hi, "esmo_os_gain": gain, "esmo_control": control,
+                "esmo_tail": tail, "esmo_2a_median": a_median.grade, "esmo_2a_tail": a_tail.grade,
+                "esmo_pfs_lo95": plo, "esmo_pfs_gain": pgain, "esmo_2b": b_plain.grade, "esmo_2b_tox": b_tox.grade}
+    return table, readings
