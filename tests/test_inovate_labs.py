@@ -153,3 +153,26 @@ def test_responders_bad_input():
         responders.responders_lab((0.8, 1.2), 3.0)
     with pytest.raises(ValueError, match="control_median"):
         responders.responders_lab((0.8, 0.3), -1.0)
+
+
+# --- transplant after response -------------------------------------------------------------------------
+
+from trialkit.labs import transplant_timing  # noqa: E402
+
+
+def test_naive_transplant_comparison_shows_a_benefit_that_does_not_exist_and_time_varying_does_not():
+    g = transplant_timing.transplant_timing_lab(3000, 6.0, 0.5, transplant_hrs=(1.0,), responder_hrs=(1.0,), seed=7)
+    by = g.set_index("analysis")
+    assert by.loc["naive", "high"] < 0.85  # immortal time: a clear spurious benefit
+    assert by.loc["time_varying", "low"] < 1.0 < by.loc["time_varying", "high"] + 0.05
+    assert by.loc["naive", "hr"] < by.loc["time_varying", "hr"]
+
+
+def test_cohort_transplants_only_living_responders_within_the_window():
+    f = transplant_timing.simulate_cohort(500, 6.0, 0.5, (1.0, 4.0), 1.0, seed=3)
+    tx = f.dropna(subset=["transplant_time"])
+    assert (tx["responder"] == 1).all()
+    assert ((tx["transplant_time"] >= 1.0) & (tx["transplant_time"] <= 4.0)).all()
+    assert (tx["transplant_time"] < tx["time"]).all()
+    with pytest.raises(ValueError, match="responder_share"):
+        transplant_timing.simulate_cohort(500, 6.0, 1.5, (1.0, 4.0), 1.0)

@@ -169,3 +169,35 @@ def responders_chart(curves: pd.DataFrame, labels: dict) -> alt.LayerChart:
         description=("Line chart of the share of patients in remission over time in each arm, among responders or per "
                      "randomised patient (radio), under a model in which the same resistance decides remission and relapse "
                      "(sliders for the strength of that link and for the drug's own effect on relapse)."))
+
+
+def transplant_timing_chart(grid: pd.DataFrame) -> alt.LayerChart:
+    """The transplant hazard ratio estimated three ways with its 95 % interval, for the true transplant
+    hazard ratio (slider) and whether responders are fitter anyway (radio); from
+    :func:`trialkit.labs.transplant_timing_lab`."""
+    hrs = sorted(grid["transplant_hr"].unique())
+    true = alt.param(name="tt_true", value=1.0 if 1.0 in hrs else hrs[0],
+                     bind=alt.binding_select(options=hrs, name="True effect of transplant (HR) "))
+    fit_labels = {r: ("Responders fitter anyway" if r < 1 else "Responders otherwise alike") for r in grid["responder_hr"].unique()}
+    data = grid.assign(prognosis=grid["responder_hr"].map(fit_labels))
+    fit = alt.param(name="tt_fit", value=fit_labels[max(fit_labels)],
+                    bind=alt.binding_radio(options=[fit_labels[k] for k in sorted(fit_labels, reverse=True)], name="Prognosis "))
+    order = list(dict.fromkeys(data["analysis_label"]))
+    base = alt.Chart(data).transform_filter(near("transplant_hr", true)).transform_filter(alt.datum.prognosis == fit)
+    xs = alt.Scale(type="log", domain=[0.2, 2.0], nice=False)
+    y = alt.Y("analysis_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    rule = base.mark_rule(strokeWidth=3, color=PALETTE[0]).encode(
+        x=alt.X("low:Q", scale=xs, title="Estimated hazard ratio of transplant (log scale)",
+                axis=alt.Axis(values=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0])), x2="high:Q", y=y)
+    point = base.mark_point(filled=True, size=110, color=PALETTE[0]).encode(
+        x=alt.X("hr:Q", scale=xs), y=y, tooltip=[alt.Tooltip("analysis_label:N", title=""), alt.Tooltip("hr:Q", format=".2f"),
+                                                 alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f")])
+    val = base.mark_text(dy=-12, fontSize=11).encode(x=alt.X("hr:Q", scale=xs), y=y, text=alt.Text("hr:Q", format=".2f"))
+    truth = base.transform_aggregate(t="mean(transplant_hr)").mark_rule(strokeDash=[4, 4], color="#000000").encode(
+        x=alt.X("t:Q", scale=xs))
+    return alt.layer(truth, rule, point, val).add_params(true, fit).properties(
+        width="container", height=alt.Step(50),
+        title={"text": "Transplant during follow-up: three analyses, one truth",
+               "subtitle": ["Dashed: the true hazard ratio of transplant.", "One SYNTHETIC cohort per setting, not the trial's patients."]},
+        description=("Dot-and-interval chart of the hazard ratio of transplant estimated naively, with a landmark and as a "
+                     "time-varying covariate, against the true value (dashed), for a chosen true effect and responder prognosis."))

@@ -35,3 +35,4 @@ from trialkit.labs.early_subset import early_subset_lab, early_subset_readings, 
 from trialkit.labs.horizon import horizon_lab, horizon_readings  # noqa: F401,E402
 from trialkit.labs.responders import responders_lab, responders_lab_readings  # noqa: F401,E402
 from trialkit.labs.two_endpoints import drift_from_power, two_endpoints_lab, two_endpoints_readings  # noqa: F401,E402
+from trialkit.labs.transplant_timing import transplant_timing_lab, transplant_timing_readings  # noqa: F401,E402
