@@ -220,3 +220,30 @@ def esmo_table() -> tuple[pd.DataFrame, dict]:
                 "esmo_tail": tail, "esmo_2a_median": a_median.grade, "esmo_2a_tail": a_tail.grade,
                 "esmo_pfs_lo95": plo, "esmo_pfs_gain": pgain, "esmo_2b": b_plain.grade, "esmo_2b_tox": b_tox.grade}
     return table, readings
+
+
+def value(table: str, row_id: str) -> float:
+    """The number of data row ``row_id`` of INO-VATE's ``table`` (a clear error if it has none)."""
+    return _num(table, row_id)
+
+
+def _per100(rows: dict) -> float:
+    return 100 * (float(rows["inotuzumab"]["value_num"]) / float(rows["inotuzumab"]["denominator"])
+                  - float(rows["standard"]["value_num"]) / float(rows["standard"]["denominator"]))
+
+
+def apply_readings() -> dict:
+    """Absolute effects for the apply-it section: the number needed to treat for one more CR/CRi (with
+    its 95 % interval), the 2-year survival difference (points), and per 100 patients treated the extra
+    remissions, transplants and cases of veno-occlusive disease."""
+    from trialkit import stats as _stats
+
+    r = {a: data.row(STUDY, "responses", f"cr_cri_{a}") for a in ARMS}
+    x1, n1, x2, n2 = (int(r["inotuzumab"]["value_num"]), int(r["inotuzumab"]["denominator"]),
+                      int(r["standard"]["value_num"]), int(r["standard"]["denominator"]))
+    nnt = _stats.nnt(x1, n1, x2, n2, outcome="good")
+    sct = {a: data.row(STUDY, "transplant", f"sct_{a}") for a in ARMS}
+    vod = {a: data.row(STUDY, "adverse_events", f"vod_any_{a}") for a in ARMS}
+    return {"nnt_cr": nnt.nnt, "nnt_cr_lo": nnt.low, "nnt_cr_hi": nnt.high,
+            "extra_cr_per100": 100 * (x1 / n1 - x2 / n2), "extra_sct_per100": _per100(sct), "extra_vod_per100": _per100(vod),
+            "os2y_gain": _num("survival", "os_2y_inotuzumab") - _num("survival", "os_2y_standard")}

@@ -89,7 +89,10 @@ def horizon_chart(by_choice: pd.DataFrame, nominal: float) -> alt.LayerChart:
     order = list(dict.fromkeys(data["statistic_label"]))
     colour = alt.Color("statistic_label:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[PALETTE[2], PALETTE[3], "#000000"]),
                        legend=alt.Legend(orient="top", direction="vertical"))
-    x = alt.X("k:Q", title="Candidate horizons (every 3 months from 3)", scale=alt.Scale(domain=[ks[0], ks[-1]]), axis=alt.Axis(tickMinStep=1))
+    taus = sorted(data["last_tau"].unique())
+    step = float(taus[1] - taus[0]) if len(taus) > 1 else float(taus[0])
+    x = alt.X("last_tau:Q", title=f"Analyst may pick any horizon up to (months; every {step:g})",
+              scale=alt.Scale(domain=[float(data["last_tau"].min()), float(data["last_tau"].max())]))
     y = alt.Y("pct:Q", title="Trials 'significant' (%)", scale=alt.Scale(domain=[0, max(15.0, float(data["pct"].max()) + 2)]))
     line = alt.Chart(data).mark_line(point=True).encode(x=x, y=y, color=colour)
     ref = alt.Chart(pd.DataFrame({"y": [100 * nominal]})).mark_rule(strokeDash=[4, 4], color="#555555").encode(y="y:Q")
