@@ -96,3 +96,13 @@ def test_charts_bind_their_controls():
     km = charts.km_at_risk_chart(t, synth.km_curves(["inovate_os"]), synth.published_anchors("inovate_os"),
                                  inovate.at_risk("inovate_os", [0, 12]), "OS", "Alive (%)", "note").to_dict()
     assert "SYNTHETIC" in str(km)
+
+
+def test_a_named_table_resolves_ids_that_other_tables_share():
+    from trialkit import book
+
+    entries = book._entries("inovate", None, {"planning": "power_cr"})
+    assert entries == [("planning", "", "power_cr", None)]
+    assert ("design", "", "power_cr", None) in book._entries("inovate", None, {"design": "*"})
+    with pytest.raises(ValueError, match="give the table"):
+        book._entries("inovate", None, "power_cr")
