@@ -12,8 +12,9 @@ by the true transplant hazard ratio. Responders may also have a better prognosis
   not, clock restarted there (Anderson, Cain and Gelber 1983);
 * ``time_varying``: a Cox model in which transplant switches on at its date.
 
-Only the time-varying model recovers the true hazard ratio, and only when responders' prognosis does
-not otherwise differ; none of them is what a randomised comparison of the two arms estimates.
+The landmark and time-varying analyses recover the true hazard ratio (in this model every transplant
+falls within the window), but only when responders' prognosis does not otherwise differ; none of them
+is what a randomised comparison of the two arms estimates.
 """
 
 from __future__ import annotations
