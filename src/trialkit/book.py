@@ -238,7 +238,7 @@ def _table_of(study: str) -> dict[str, str]:
     return where
 
 
-def _entries(study: str, arms, spec) -> list[tuple[str, str, str, tuple[str, ...] | None]]:
+def _entries(study: str, arms, spec, table: str | None = None) -> list[tuple[str, str, str, tuple[str, ...] | None]]:
     """(table, name, row id, parts or None for the defaults) for each entry of a rows spec: a
     whitespace-separated string or a list of entries (tables found by id), or ``{table: entries}``
     (``"*"`` for every row of the table)."""
@@ -249,7 +249,7 @@ def _entries(study: str, arms, spec) -> list[tuple[str, str, str, tuple[str, ...
         for table, entries in spec.items():
             if isinstance(entries, str) and entries.strip() == "*":
                 entries = list(data.load(study, table)["id"])
-            out += [(table, *e[1:]) for e in _entries(study, arms, entries)]
+            out += _entries(study, arms, entries, table)
         return out
     entries = spec.split() if isinstance(spec, str) else list(spec)
     if any("{arm}" in e for e in entries) and not arms:
@@ -264,13 +264,16 @@ def _entries(study: str, arms, spec) -> list[tuple[str, str, str, tuple[str, ...
         for p in parts or ():
             if p not in PARTS:
                 raise ValueError(f"rows entry {entry!r}: part must be one of {list(PARTS)}, got {p!r}")
+        if table is not None:  # the table was named ({table: entries}): an id may also be in another table
+            out.append((table, name, row_id, parts))
+            continue
         if where is None:
             where = _table_of(study)
-        table = where.get(row_id)
-        if table is None or " and " in table:
-            raise ValueError(f"rows entry {entry!r}: {study} has " + (f"the id {row_id!r} in {table}: give the table "
-                             "({table: entries})" if table else f"no row with id {row_id!r}"))
-        out.append((table, name, row_id, parts))
+        found = where.get(row_id)
+        if found is None or " and " in found:
+            raise ValueError(f"rows entry {entry!r}: {study} has " + (f"the id {row_id!r} in {found}: give the table "
+                             "({table: entries})" if found else f"no row with id {row_id!r}"))
+        out.append((found, name, row_id, parts))
     return out
 
 

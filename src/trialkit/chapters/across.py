@@ -165,7 +165,7 @@ MATTERS: dict[str, tuple[str, str]] = {
                                         "(INO-VATE): remission rates cannot be set side by side"),
     "Control regimen": ("anchor", "both investigator's choice of intensive chemotherapy, but different menus "
                         "(TOWER: four regimens including methotrexate- and clofarabine-based; INO-VATE: three)"),
-    "Primary end point": ("definition", "OS in both (a co-primary in INO-VATE, tested at a split alpha)"),
+    "Primary end point": ("definition", "OS in both (one of two primary end points in INO-VATE, tested at a split alpha)"),
     "Overall survival result": ("anchor", "the control medians differ: either a prognostic difference, which an anchored "
                                 "comparison is built to absorb, or a difference between the anchors, which it is not; the "
                                 "data cannot tell them apart; non-proportional hazards in INO-VATE make one hazard ratio a poor summary"),
@@ -297,8 +297,8 @@ def rob2_overview(folder: Path | str = APPRAISAL_DIR, studies=STUDIES) -> pd.Dat
 #: applied to each design).
 ESMO_FORMS = {
     "tower": ("2a", "non-curative setting, primary end point overall survival"),
-    "inovate": ("2a for overall survival", "non-curative setting with two co-primary end points; overall survival "
-                "missed its boundary, so how the scale treats the co-primary remission result is decided in the chapter"),
+    "inovate": ("2a for overall survival", "non-curative setting with two primary end points; overall survival "
+                "missed its boundary, so how the scale treats the primary remission result is decided in the chapter"),
     "e1910": ("1", "curative intent (first-line consolidation): the form for adjuvant and curative settings, "
               "graded on survival gains at a landmark or on disease-free survival"),
     "topp2021": ("3 (single-arm studies)", "version 1.1 added form 3 for single-arm studies; a retrospective pooled "

@@ -45,3 +45,8 @@ from trialkit.labs.ascertainment import ascertainment_grid, extra_needed, record
 from trialkit.labs.funnel import composition_shift, diagnosis_view, funnel_steps  # noqa: F401,E402
 from trialkit.labs.subgroup import (  # noqa: F401,E402
     chance_of_apparent_modification, common_effect_draws, iceman, interaction_test)
+from trialkit.labs.early_subset import early_subset_lab, early_subset_readings, subset_estimate  # noqa: F401,E402
+from trialkit.labs.horizon import horizon_lab, horizon_readings  # noqa: F401,E402
+from trialkit.labs.responders import responders_lab, responders_lab_readings  # noqa: F401,E402
+from trialkit.labs.two_endpoints import drift_from_power, two_endpoints_lab, two_endpoints_readings  # noqa: F401,E402
+from trialkit.labs.transplant_response import transplant_response_lab, transplant_response_readings  # noqa: F401,E402
