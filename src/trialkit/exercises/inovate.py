@@ -132,7 +132,7 @@ def scenario(code: str) -> dict:
     total = float((0.025, 0.05)[int(g.integers(0, 2))])
     s["q1"] = {"alpha_total_one_sided": total,
                "alpha_a_one_sided": round(float(g.uniform(0.2, 0.8)) * total, 4),
-               "correlation": round(float(g.uniform(0.1, 0.8)), 2)}
+               "correlation": round(float(g.uniform(0.3, 0.8)), 2)}  # from 0.3: ignoring rho is a visible mistake
     g = _r(code, "q2")
     control = round(float(g.uniform(25.0, 45.0)), 1)
     new = round(control + float(g.uniform(15.0, 30.0)), 1)
