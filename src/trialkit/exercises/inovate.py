@@ -372,4 +372,7 @@ def expected(code: str, s: dict) -> dict[str, Expected]:
         "a": "the definition also counts new induction therapy or transplant without remission as an event",
         "b": "starting new therapy is an event only without a remission; a transplant after remission is not an event",
         "c": "the definition does not make PFS a measure of survival; it is tied to the remission result"})
+    for e in out.values():  # plain floats: shown and compared as numbers, never as numpy objects
+        if e.value is not None:
+            e.value = float(e.value)
     return out
