@@ -44,7 +44,7 @@ QUESTIONS = (
         _num("q6_naive", 0.5, "a hazard ratio", 0.006), _num("q6_landmark", 0.5, "a hazard ratio", 0.006),
         _num("q6_time_varying", 1, "a hazard ratio", 0.006), _choice("q6_itt", 1, "a letter", LETTERS))),
     Question("q7", "Among responders or per randomised patient", (
-        _num("q7_mrd_responders", 0.5, "percentage points", 0.06), _num("q7_mrd_randomised", 1, "percentage points", 0.06),
+        _num("q7_mrd_responders", 1, "percentage points", 0.06), _num("q7_mrd_randomised", 1, "percentage points", 0.06),
         _num("q7_median_new", 1, "months", 0.06), _choice("q7_reading", 0.5, "a letter", LETTERS),
         _choice("q7_pfs", 0.5, "a letter", LETTERS))),
 )
