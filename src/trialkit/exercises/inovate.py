@@ -24,8 +24,8 @@ SHUFFLES_Q4 = 200
 
 QUESTIONS = (
     Question("q1", "Two primary endpoints and one alpha", (
-        _num("q1_level_b", 0.5, "a percent", 0.006), _num("q1_fwer_unadjusted", 1, "a proportion", 0.0006),
-        _num("q1_fwer_split", 0.5, "a proportion", 0.0006), _choice("q1_claim", 1, "a letter", LETTERS))),
+        _num("q1_level_b", 0.5, "a percent", 0.006), _num("q1_fwer_unadjusted", 1, "a proportion", 0.00006),
+        _num("q1_fwer_split", 0.5, "a proportion", 0.00006), _choice("q1_claim", 1, "a letter", LETTERS))),
     Question("q2", "Two power calculations", (
         _num("q2_power_cr", 1, "a proportion", 0.0011), _choice("q2_method", 0.5, "a method", METHODS),
         _num("q2_power_os", 1, "a proportion", 0.0011), _num("q2_hr", 0.5, "a hazard ratio", 0.0011))),
