@@ -200,6 +200,7 @@ def submissions(folder: Path, course) -> dict:
     _write(folder, "u_othercode", SET, nb)
     exp["u_othercode"] = None  # checked part by part
     _e1910_submissions(folder, course, ref)
+    _inovate_submissions(folder, course, ref)
     (folder / "README.txt").write_text("not a submission")
     (folder / "bad id!").mkdir()
     (folder / "bad id!" / f"{SET}.ipynb").write_text(nbformat.writes(rel))
@@ -252,6 +253,36 @@ def _e1910_submissions(folder: Path, course, ref) -> None:
     nb = copy.deepcopy(rel)
     _cell(nb, "q7_answer").source = _literals(course, "a_ref", E1910)
     _write(folder, "d_copy", E1910, nb)
+
+
+INOVATE = "inovate"
+INOVATE_PARTS = problems.parts(INOVATE)
+
+
+def _inovate_submissions(folder: Path, course, ref) -> None:
+    """The INO-VATE set among the same submissions: a reference, a mocking attack on the set's own module,
+    objects equal to anything, a classmate's answers typed in as literals, and an endless loop in one answer."""
+    rel = released(INOVATE)
+    _write(folder, "a_ref", INOVATE, ref("a_ref", INOVATE))
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q1_answer").source = ("from unittest.mock import MagicMock as M\nstudent.check = M()\n"
+                                     "import trialkit.exercises.problems as P\nP.judge = M()\nP.expected = M()\n"
+                                     "import trialkit.exercises.inovate as I\nI.expected = M()\nI.scenario = M()\n"
+                                     + "\n".join(f"{p} = 0" for p in INOVATE_PARTS))
+    _write(folder, "e_mock", INOVATE, nb)
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q1_answer").source = (
+        "class Always(float):\n    def __eq__(self, o): return True\n    __hash__ = float.__hash__\n"
+        "class S(str):\n    def __eq__(self, o): return True\n    def lower(self): return 'b'\n    __hash__ = str.__hash__\n"
+        "for p in " + repr([p for p, x in INOVATE_PARTS.items() if x.kind != "choice"]) + ":\n    globals()[p] = Always(0.5)\n"
+        "for p in " + repr([p for p, x in INOVATE_PARTS.items() if x.kind == "choice"]) + ":\n    globals()[p] = S('b')\n")
+    _write(folder, "r_objects", INOVATE, nb)
+    nb = copy.deepcopy(rel)
+    _cell(nb, "q7_answer").source = _literals(course, "a_ref", INOVATE)
+    _write(folder, "d_copy", INOVATE, nb)
+    nb = ref("x_loop", INOVATE)  # an endless loop in one answer: only that question is lost
+    _cell(nb, "q4_answer").source = "while True:\n    pass"
+    _write(folder, "x_loop", INOVATE, nb)
 
 
 def across_hostile(folder: Path, course, ref) -> None:
@@ -308,7 +339,7 @@ def test_every_submission_gets_exactly_the_points_it_earned(graded):
 
 
 def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
-    for name in ("foundations", "tower", "pooled", "e1910", "across"):
+    for name in ("foundations", "tower", "pooled", "e1910", "across", "inovate"):
         rec = graded["records"][(name, "a_ref")]
         assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
         assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
@@ -473,7 +504,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910", "across"}  # --set did not drop the other sets
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910", "across", "inovate"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])
@@ -533,3 +564,26 @@ def test_e1910_attacks_earn_nothing_and_a_classmates_numbers_earn_no_point(grade
     assert graded["records"][(E1910, "d_copy")]["auto_score"] <= letters + sum(
         E1910_PARTS[p].points for p in numeric if p not in differ) + sum(
         x.points for x in E1910_PARTS.values() if x.kind == "whole")
+
+
+def test_inovate_attacks_earn_nothing_a_classmates_numbers_earn_no_point_and_a_loop_loses_one_question(graded):
+    recs = graded["records"]
+    for student in ("e_mock", "r_objects"):
+        rec = recs[(INOVATE, student)]
+        assert rec["status"] == "graded" and rec["auto_score"] == 0, (student, rec)
+    course = graded["course"]
+    mine = problems.expected(INOVATE, course.code(INOVATE, "d_copy"))
+    theirs = problems.expected(INOVATE, course.code(INOVATE, "a_ref"))
+    numeric = [p for p, x in INOVATE_PARTS.items() if x.kind == "number"]
+    # two variants can share an answer within its tolerance by chance: such a part is right for both students
+    differ = [p for p in numeric if abs(mine[p].value - theirs[p].value) > INOVATE_PARTS[p].tol]
+    assert len(differ) >= len(numeric) - 3, differ  # the test keeps its teeth
+    scores = _parts(course, "d_copy", INOVATE)
+    assert all(scores[p][0] == 0 for p in differ), {p: scores[p] for p in differ}
+    same = sum(INOVATE_PARTS[p].points for p in numeric if p not in differ)
+    choices = sum(x.points for x in INOVATE_PARTS.values() if x.kind == "choice")
+    assert recs[(INOVATE, "d_copy")]["auto_score"] <= choices + same
+    loop = recs[(INOVATE, "x_loop")]
+    pq = {q.qid: q.points for q in problems.questions(INOVATE)}
+    assert loop["auto_score"] == pytest.approx(problems.max_points(INOVATE)[0] - pq["q4"]), loop["notes"]
+    assert any("time limit" in n for n in graded["by"][(INOVATE, "x_loop")].notes)

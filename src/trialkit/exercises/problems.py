@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower", "pooled", "e1910", "across")
+SETS = ("foundations", "tower", "pooled", "e1910", "across", "inovate")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -330,6 +330,10 @@ def scenario(set_name: str, code: str) -> dict:
         from trialkit.exercises import across
 
         return across.scenario(code)
+    if set_name == "inovate":
+        from trialkit.exercises import inovate
+
+        return inovate.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -429,6 +433,10 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
         from trialkit.exercises import across
 
         out = across.expected(code, s)
+    elif set_name == "inovate":
+        from trialkit.exercises import inovate
+
+        out = inovate.expected(code, s)
     elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
@@ -701,3 +709,4 @@ def judge(set_name: str, code: str, answers: dict, s: dict | None = None,
 # --- sets defined in their own modules (registered last: they build on the definitions above) ----------
 
 from trialkit.exercises import e1910 as _e1910  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
+from trialkit.exercises import inovate as _inovate  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
