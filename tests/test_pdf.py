@@ -164,3 +164,7 @@ def test_dropdowns_print_open_and_controls_are_left_out(printed):
     assert "Check answer" not in text  # quiz buttons do nothing on paper
     for chrome in ("Skip to main content", "Back to top", "Ctrl+K", "Toggle navigation"):  # header, sidebars
         assert chrome not in text
+    # No link to the local server that printed the book (a dead address in the PDF).
+    uris = [annot.get_object()["/A"].get("/URI", "") for page in printed["reader"].pages
+            for annot in (page.get("/Annots") or []) if annot.get_object().get("/A") is not None]
+    assert not [u for u in uris if "127.0.0.1" in u or "localhost" in u]

@@ -66,7 +66,8 @@ h1, h2, h3, h4 { break-after: avoid; }
 a { color: inherit; }
 """
 
-# Before printing: every <details> open (dropdowns, evidence tables); every figure's image named by its
+# Before printing: every <details> open (dropdowns, evidence tables); links to the local server's files
+# unlinked (the PDF has no server behind it); every figure's image named by its
 # chart's description (so the tagged PDF marks it as a figure with that text) and loaded now, not lazily;
 # a linked contents list after the title, one entry per chapter and its sections (the single page's
 # documents, in reading order; the PDF outline has every heading as well).
@@ -75,6 +76,12 @@ PREPARE_JS = """async () => {
   document.querySelectorAll('.trialkit-chart').forEach(c => {
     const img = c.querySelector('img.tk-static');
     if (img && !img.alt) { img.alt = c.getAttribute('aria-label') || 'Figure'; }
+  });
+  // Links to files of the local server (downloads, search) would be dead addresses in the PDF: keep
+  // their text, drop the link; links within the book become links within the PDF.
+  document.querySelectorAll('a[href]').forEach(a => {
+    const target = new URL(a.getAttribute('href'), location.href);
+    if (target.origin === location.origin && target.pathname !== location.pathname) { a.removeAttribute('href'); }
   });
   const images = Array.from(document.images);
   images.forEach(img => { img.loading = 'eager'; });
