@@ -252,3 +252,62 @@ def test_new_widgets_are_absent_from_the_book_build_and_rerun_locally(monkeypatc
     assert tx.runs == 1
     tx.controls["landmark_months"].value = 50.0  # past the 48-month follow-up: the error, not a stale chart
     assert tx.runs == 1 and "landmark_months must be shorter than follow_up_months" in tx.status.value
+
+
+def test_epv_with_the_books_parameters_is_the_books_laboratory_and_follows_the_readers_events():
+    from trialkit.labs import epv
+
+    steps = []
+    many, chart = live.run_epv(123, 90, n_trials=200, progress=lambda d, t: steps.append((d, t)))
+    assert many.equals(epv.screen_lab(n_patients=123, n_events=90, candidates=(1, 3, 6, 9, 11, 15, 20), n_trials=200))
+    assert steps == [(0, 1), (1, 1)] and "SIMULATED" in str(chart.to_dict()["title"])
+    few, _ = live.run_epv(123, 20, n_trials=200)
+    # fewer events per variable: the factor that passes the screen looks stronger than with more events
+    assert few["median_selected_hr"].iloc[0] > many["median_selected_hr"].iloc[0]
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((123, 200), {}, r"n_events must be at most n_patients \(123\), got 200"),
+    ((123, 1), {}, r"n_events must be in \[2, 5000\]"),
+    ((123, 90), dict(prevalence=0.0), r"prevalence must be in \[0.05, 0.95\]"),
+])
+def test_epv_errors_name_the_argument_and_range(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        live.run_epv(*args, **kwargs)
+
+
+def test_epv_widget_is_absent_from_the_book_build(monkeypatch):
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")
+    assert live.epv(123, 90) is None
+
+
+def test_subgroup_with_the_books_parameters_is_the_books_laboratory_and_follows_the_readers_errors():
+    steps = []
+    draws, chart = live.run_subgroup(0.42, 0.3, 0.35, (0.3, 0.6), n=2000, progress=lambda d, t: steps.append((d, t)))
+    assert draws.equals(labs.common_effect_draws(0.42, 0.3, 0.35, n=2000))
+    assert steps == [(0, 1), (1, 1)] and "SIMULATED" in str(chart.to_dict()["title"])
+    precise, _ = live.run_subgroup(0.42, 0.1, 0.1, (0.3, 0.6), n=2000)
+    spread = lambda d: float(np.log(d["ratio"]).std())  # noqa: E731
+    # smaller standard errors (larger subgroups): the two estimates of one common effect differ less
+    assert spread(precise) < spread(draws) / 2
+    assert abs(float(np.median(precise["hr_a"])) - 0.42) < 0.02
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((0.42, 0.0, 0.3, (0.3, 0.6)), {}, r"se_a must be in \[0.02, 2.0\]"),
+    ((0.42, 0.3, 0.3, (0.3,)), {}, r"observed must be the published pair"),
+    ((0.42, 0.3, 0.3, (0.3, 0.6)), dict(n=50), r"n must be in \[100, 20000\]"),
+])
+def test_subgroup_errors_name_the_argument_and_range(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        live.run_subgroup(*args, **kwargs)
+
+
+def test_subgroup_widget_is_absent_from_the_book_build_and_reruns_locally(monkeypatch):
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")
+    assert live.subgroup(0.42, 0.3, 0.35, (0.3, 0.6)) is None
+    monkeypatch.delenv(book.BOOK_BUILD_ENV)
+    lab = live.subgroup(0.42, 0.3, 0.35, (0.3, 0.6))
+    lab.refresh()
+    lab.controls["se_a"].value = 0.1
+    assert lab.runs == 2 and lab.status.value.startswith("run 2:")

@@ -6,12 +6,12 @@ has two layers:
 
 * a *run* function (:func:`run_stopping`, :func:`run_withdrawal`, :func:`run_transplant`,
   :func:`run_rmst`, :func:`run_exposure`; for E1910 and the pooled analysis :func:`run_transplant_timing`,
-  :func:`run_immortal`): plain parameters in, the laboratory's result and its chart
+  :func:`run_immortal`, :func:`run_epv`, :func:`run_subgroup`): plain parameters in, the laboratory's result and its chart
   out. It checks every parameter against :data:`RANGES` (the ranges the method supports; an error names
   the argument and its range) and reports progress through an optional callback ``progress(done,
   total)``, once per simulated grid point.
 * a *widget* function (:func:`stopping`, :func:`withdrawal`, :func:`transplant`, :func:`rmst`,
-  :func:`exposure`, :func:`transplant_timing`, :func:`immortal`): sliders and menus that call the run function when they change, with a progress
+  :func:`exposure`, :func:`transplant_timing`, :func:`immortal`, :func:`epv`, :func:`subgroup`): sliders and menus that call the run function when they change, with a progress
   bar while it runs. During the book build (:func:`trialkit.book.in_book_build`) it returns ``None``
   (the cell shows nothing; the page's text says once that the laboratories are live when the chapter
   runs locally): the static book never shows a control that does nothing.
@@ -52,6 +52,10 @@ RANGES = {
     "share": (0.01, 0.95),
     "window_months": (0.25, 24.0),
     "n_cohorts": (20, 2000),
+    "n_events": (2, 5000),
+    "prevalence": (0.05, 0.95),
+    "se_log_hr": (0.02, 2.0),
+    "n_draws": (100, 20_000),
 }
 
 def _in(name: str, value, key: str | None = None, integer: bool = False):
@@ -504,3 +508,75 @@ def immortal(n_patients: int, median_months: float, share: float, window: float,
         "window": _slider("float", f"Months in which {state} is reached", round(float(window), 2), "window_months", 0.25, ".2f"),
         "n_trials": _slider("int", "Simulated cohorts", 300, "n_cohorts", 20),
     }, run, note="SIMULATED cohorts")
+
+
+def run_epv(n_patients: int, n_events: int, *, prevalence: float = 0.3, candidates=(1, 3, 6, 9, 11, 15, 20),
+            n_trials: int = 1000, seed: int = labs.SEED, progress=None):
+    """Screening null prognostic factors, live (:func:`trialkit.labs.epv.screen_lab`) with the reader's
+    number of patients and events and the factors' prevalence, over the book's numbers of ``candidates``
+    (screened at P < .05, as in the figure). Returns ``(grid, chart)``."""
+    from trialkit.charts import pooled as pooled_charts
+    from trialkit.labs import epv
+
+    n = _in("n_patients", n_patients, integer=True)
+    d = _in("n_events", n_events, integer=True)
+    if d > n:
+        raise ValueError(f"n_events must be at most n_patients ({n}), got {d}")
+    prev = _in("prevalence", prevalence)
+    n_trials = _in("n_trials", n_trials, integer=True)
+    _progress(progress, 0, 1)
+    frame = epv.screen_lab(n_patients=n, n_events=d, candidates=candidates, prevalence=prev, n_trials=n_trials, seed=seed)
+    _progress(progress, 1, 1)
+    return frame, pooled_charts.epv_chart(frame)
+
+
+def epv(n_patients: int, n_events: int):
+    """Screening null prognostic factors, live: patients, events, prevalence of the factors, studies."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_patients, n_events, prevalence, n_trials):
+        return run_epv(n_patients, n_events, prevalence=prevalence, n_trials=n_trials, progress=progress)[1]
+
+    return Live("Screening prognostic factors", {
+        "n_patients": _slider("int", "Patients", int(n_patients), "n_patients", 1),
+        "n_events": _slider("int", "Events", int(n_events), "n_events", 1),
+        "prevalence": _slider("float", "Share of patients with each factor", 0.3, "prevalence", 0.05, ".2f"),
+        "n_trials": _slider("int", "Simulated studies", 1000, "n_trials", 50),
+    }, run, note="SIMULATED studies")
+
+
+def run_subgroup(true_hr: float, se_a: float, se_b: float, observed: tuple, *, n: int = 1000, seed: int = labs.SEED,
+                 progress=None):
+    """Two subgroups with one common effect, live (:func:`trialkit.labs.common_effect_draws`) with the
+    reader's true hazard ratio, the standard errors of the two subgroups' log hazard ratios (smaller
+    subgroups, larger errors) and number of simulated trials; ``observed`` is the published pair
+    (hr_a, hr_b), marked in the figure. Returns ``(draws, chart)``."""
+    from trialkit.charts import e1910 as e1910_charts
+
+    true_hr = _in("true_hr", true_hr)
+    a = _in("se_a", se_a, "se_log_hr")
+    b = _in("se_b", se_b, "se_log_hr")
+    n = _in("n", n, "n_draws", integer=True)
+    if isinstance(observed, (str, bytes)) or len(observed) != 2 or not all(float(x) > 0 for x in observed):
+        raise ValueError(f"observed must be the published pair of positive hazard ratios (hr_a, hr_b), got {observed!r}")
+    _progress(progress, 0, 1)
+    draws = labs.common_effect_draws(true_hr, a, b, n=n, seed=seed)
+    _progress(progress, 1, 1)
+    return draws, e1910_charts.common_effect_scatter(draws, true_hr, (float(observed[0]), float(observed[1])))
+
+
+def subgroup(true_hr: float, se_a: float, se_b: float, observed: tuple):
+    """Two subgroups with one common effect, live: true HR, the subgroups' standard errors, trials."""
+    if in_book_build():
+        return None
+
+    def run(progress, true_hr, se_a, se_b, n):
+        return run_subgroup(true_hr, se_a, se_b, observed, n=n, progress=progress)[1]
+
+    return Live("One true effect, two subgroups", {
+        "true_hr": _slider("float", "Common true hazard ratio", round(float(true_hr), 2), "true_hr", 0.01, ".2f"),
+        "se_a": _slider("float", "Standard error of log HR, first subgroup", round(float(se_a), 2), "se_log_hr", 0.01, ".2f"),
+        "se_b": _slider("float", "Standard error of log HR, second subgroup", round(float(se_b), 2), "se_log_hr", 0.01, ".2f"),
+        "n": _slider("int", "Simulated trials", 1000, "n_draws", 100),
+    }, run, note="SIMULATED trials")
