@@ -37,9 +37,9 @@ parts:
 
 
 def _norm(text: str) -> str:
-    """Text as extracted from the PDF compares with the HTML's: ligatures (fi, ff) spelt out, soft
-    hyphens dropped, runs of white space one space."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    """Text as extracted from the PDF compares with the HTML's and the Markdown's: ligatures (fi, ff)
+    spelt out, soft hyphens dropped, curly apostrophes straight, runs of white space one space."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").replace("\u2019", "'")  # Sphinx's smart quotes
     return re.sub(r"\s+", " ", text).strip()
 
 
