@@ -3,13 +3,14 @@ SHELL := /bin/bash
 VENV  := .venv/bin
 BUILD ?= _build
 
-.PHONY: setup book test bench lab exercises-release clean constraints help
+.PHONY: setup book test bench lab pdf exercises-release clean constraints help
 
 help:
 	@echo "make book   - set up .venv and build the book strictly into $(BUILD)/html"
 	@echo "make test   - set up .venv (and Debian chromium, bubblewrap) and run every test"
 	@echo "make bench  - build and page timings, written to bench/results.md"
 	@echo "make lab    - open the chapters in JupyterLab"
+	@echo "make pdf    - the whole book as one PDF, $(BUILD)/book.pdf"
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +32,10 @@ bench: setup
 
 lab: setup
 	@$(VENV)/python -m trialkit.tooling.lab
+
+pdf: setup
+	@bash scripts/ensure-system-deps.sh
+	@$(VENV)/python -m trialkit.tooling.pdf
 
 exercises-release: setup
 	@$(VENV)/python -m trialkit.exercises release

@@ -167,8 +167,13 @@ def test_downloads_linked_from_the_book_exist(built_book):
     assert (built_book / "_static" / "trialkit-course.zip").stat().st_size > 10_000
     missing = []
     for page in html_pages(built_book):
-        for href in re.findall(r'href="([^"#?]+\.(?:ipynb|zip))"', page.read_text()):
+        for href in re.findall(r'href="([^"#?]+\.(?:ipynb|zip|csv|json))"', page.read_text()):
             if not (page.parent / href).resolve().exists():
                 missing.append(f"{page.relative_to(built_book)} -> {href}")
     assert missing == []
     assert (built_book / "_sources" / "book" / "precision.ipynb").exists()
+    # The data dictionary offers every data table (CSV), the descriptor and the schemas for download.
+    dictionary = (built_book / "book" / "data-dictionary.html").read_text()
+    for csv in sorted((ROOT / "data").rglob("*.csv")):
+        assert f'href="../_static/data-tables/{csv.relative_to(ROOT / "data").as_posix()}"' in dictionary, f"no download link for {csv.name}"
+    assert 'href="../_static/data-tables/datapackage.json"' in dictionary

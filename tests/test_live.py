@@ -163,3 +163,151 @@ def test_lab_settings_open_chapters_as_notebooks_and_keep_the_readers_own(tmp_pa
     cmd = lab.command(tmp_path, 8123, "abc", open_browser=False)
     assert "--ServerApp.port=8123" in cmd and "--IdentityProvider.token=abc" in cmd
     assert "--ServerApp.default_url=/lab/tree/book" in cmd
+
+
+# --- E1910 and the pooled analysis: immortal time ------------------------------------------------------
+
+
+def test_transplant_timing_with_the_books_parameters_is_the_books_laboratory():
+    from trialkit.labs import transplant_timing
+
+    grid, chart = live.run_transplant_timing(300, 60.0, 96.0, n_trials=20)
+    book_grid = transplant_timing.transplant_timing_lab(n_patients=300, death_median_months=60.0,
+                                                        transplant_median_months=96.0, follow_up_months=48.0, n_trials=20)
+    assert grid.equals(book_grid)
+    assert "SIMULATED" in str(chart.to_dict()["title"])
+
+
+def test_transplant_timing_follows_the_readers_timing_and_reports_progress():
+    steps = []
+    late, _ = live.run_transplant_timing(300, 60.0, 96.0, n_trials=60, transplant_hrs=(1.0,), progress=lambda d, t: steps.append((d, t)))
+    early, _ = live.run_transplant_timing(300, 60.0, 3.0, landmark_months=1.0, n_trials=60, transplant_hrs=(1.0,))
+    assert steps == [(0, 1), (1, 1)]
+    # the reader's timing decides how many are transplanted within follow-up
+    assert early["transplanted"].iloc[0] > 0.8 > 0.4 > late["transplanted"].iloc[0]
+    for g in (early, late):
+        est = g.set_index("analysis")["median"]
+        # transplant does nothing: from time zero it seems to help; the time-varying model finds no effect
+        assert est["naive"] < 0.8 and 0.8 < est["time_varying"] < 1.25
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((10, 60.0, 96.0), {}, r"n_patients must be in \[20, 5000\], got 10"),
+    ((300, 300.0, 96.0), {}, r"death_median_months must be in \[0.5, 240.0\]"),
+    ((300, 60.0, 96.0), dict(landmark_months=48.0), r"landmark_months must be shorter than follow_up_months \(48.0\), got 48.0"),
+    ((300, 60.0, 96.0), dict(n_trials=5), r"n_trials must be in \[20, 2000\]"),
+])
+def test_transplant_timing_errors_name_the_argument_and_range(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        live.run_transplant_timing(*args, **kwargs)
+
+
+def test_immortal_with_the_books_parameters_is_the_books_laboratory():
+    from trialkit.labs import immortal
+
+    grid, chart = live.run_immortal(200, 6.0, 0.4, 1.5, landmarks=(0.75, 1.5), state="response", title="Responders",
+                                    n_trials=20)
+    book_grid = immortal.immortal_lab(n_patients=200, median_months=6.0, share=0.4, window=1.5, landmarks=(0.75, 1.5),
+                                      n_trials=20)
+    assert grid.equals(book_grid)
+    assert chart.to_dict()["title"]["text"] == "Responders"
+
+
+def test_immortal_follows_the_readers_window_and_reports_progress():
+    steps = []
+    short, _ = live.run_immortal(300, 6.0, 0.4, 0.5, landmarks=(6.0,), state="response", title="t", effect_hrs=(1.0,),
+                                 n_trials=60, progress=lambda d, t: steps.append((d, t)))
+    long_, _ = live.run_immortal(300, 6.0, 0.4, 6.0, landmarks=(6.0,), state="response", title="t", effect_hrs=(1.0,),
+                                 n_trials=60)
+    assert steps == [(0, 1), (1, 1)]
+    naive = lambda g: g.set_index("analysis").loc["naive", "median"]  # noqa: E731
+    # the state does nothing: the longer patients must survive to reach it, the more it seems to help
+    assert naive(long_) < naive(short) < 1.0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(share=0.99), r"share must be in \[0.01, 0.95\]"),
+    (dict(window=30.0), r"window must be in \[0.25, 24.0\]"),
+    (dict(window=12.0, follow_up=12.0), r"window must be shorter than follow_up \(12.0\), got 12.0"),
+    (dict(median_months=0.1), r"median_months must be in \[0.5, 240.0\]"),
+])
+def test_immortal_errors_name_the_argument_and_range(kwargs, message):
+    args = dict(n_patients=200, median_months=6.0, share=0.4, window=1.5, landmarks=(1.5,), state="response", title="t")
+    with pytest.raises(ValueError, match=message):
+        live.run_immortal(**{**args, **kwargs})
+
+
+def test_new_widgets_are_absent_from_the_book_build_and_rerun_locally(monkeypatch):
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")
+    assert live.transplant_timing(300, 60.0, 96.0) is None
+    assert live.immortal(200, 6.0, 0.4, 1.5, landmarks=(1.5,), state="response", title="t") is None
+    monkeypatch.delenv(book.BOOK_BUILD_ENV)
+    lab = live.immortal(200, 6.0, 0.4, 1.5, landmarks=(0.75, 1.5), state="response", title="t")
+    lab.controls["n_trials"].value = 20
+    assert lab.runs == 1 and lab.status.value.startswith("run 1:")
+    lab.controls["share"].value = 0.5
+    assert lab.runs == 2
+    tx = live.transplant_timing(300, 60.0, 96.0)
+    tx.controls["n_trials"].value = 20
+    assert tx.runs == 1
+    tx.controls["landmark_months"].value = 50.0  # past the 48-month follow-up: the error, not a stale chart
+    assert tx.runs == 1 and "landmark_months must be shorter than follow_up_months" in tx.status.value
+
+
+def test_epv_with_the_books_parameters_is_the_books_laboratory_and_follows_the_readers_events():
+    from trialkit.labs import epv
+
+    steps = []
+    many, chart = live.run_epv(123, 90, n_trials=200, progress=lambda d, t: steps.append((d, t)))
+    assert many.equals(epv.screen_lab(n_patients=123, n_events=90, candidates=(1, 3, 6, 9, 11, 15, 20), n_trials=200))
+    assert steps == [(0, 1), (1, 1)] and "SIMULATED" in str(chart.to_dict()["title"])
+    few, _ = live.run_epv(123, 20, n_trials=200)
+    # fewer events per variable: the factor that passes the screen looks stronger than with more events
+    assert few["median_selected_hr"].iloc[0] > many["median_selected_hr"].iloc[0]
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((123, 200), {}, r"n_events must be at most n_patients \(123\), got 200"),
+    ((123, 1), {}, r"n_events must be in \[2, 5000\]"),
+    ((123, 90), dict(prevalence=0.0), r"prevalence must be in \[0.05, 0.95\]"),
+])
+def test_epv_errors_name_the_argument_and_range(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        live.run_epv(*args, **kwargs)
+
+
+def test_epv_widget_is_absent_from_the_book_build(monkeypatch):
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")
+    assert live.epv(123, 90) is None
+
+
+def test_subgroup_with_the_books_parameters_is_the_books_laboratory_and_follows_the_readers_errors():
+    steps = []
+    draws, chart = live.run_subgroup(0.42, 0.3, 0.35, (0.3, 0.6), n=2000, progress=lambda d, t: steps.append((d, t)))
+    assert draws.equals(labs.common_effect_draws(0.42, 0.3, 0.35, n=2000))
+    assert steps == [(0, 1), (1, 1)] and "SIMULATED" in str(chart.to_dict()["title"])
+    precise, _ = live.run_subgroup(0.42, 0.1, 0.1, (0.3, 0.6), n=2000)
+    spread = lambda d: float(np.log(d["ratio"]).std())  # noqa: E731
+    # smaller standard errors (larger subgroups): the two estimates of one common effect differ less
+    assert spread(precise) < spread(draws) / 2
+    assert abs(float(np.median(precise["hr_a"])) - 0.42) < 0.02
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((0.42, 0.0, 0.3, (0.3, 0.6)), {}, r"se_a must be in \[0.02, 2.0\]"),
+    ((0.42, 0.3, 0.3, (0.3,)), {}, r"observed must be the published pair"),
+    ((0.42, 0.3, 0.3, (0.3, 0.6)), dict(n=50), r"n must be in \[100, 20000\]"),
+])
+def test_subgroup_errors_name_the_argument_and_range(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        live.run_subgroup(*args, **kwargs)
+
+
+def test_subgroup_widget_is_absent_from_the_book_build_and_reruns_locally(monkeypatch):
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")
+    assert live.subgroup(0.42, 0.3, 0.35, (0.3, 0.6)) is None
+    monkeypatch.delenv(book.BOOK_BUILD_ENV)
+    lab = live.subgroup(0.42, 0.3, 0.35, (0.3, 0.6))
+    lab.refresh()
+    lab.controls["se_a"].value = 0.1
+    assert lab.runs == 2 and lab.status.value.startswith("run 2:")

@@ -144,6 +144,37 @@ def details(summary: str, *objects, hint: str = "show"):
                 f'<div class="tk-details-body">{"".join(parts)}</div></details>')
 
 
+#: Where the built site serves the data folder, relative to a page in ``book/`` (the build copies
+#: ``data/**/*.csv``, ``data/datapackage.json`` and ``data/schemas/`` there: trialkit.tooling.sphinxext).
+DATA_URL = "../_static/data-tables/"
+
+
+def data_downloads(inventory: pd.DataFrame, caption: str | None = None, base: str = DATA_URL):
+    """The inventory of the data tables (:func:`trialkit.data.inventory`) as :func:`table`, each file
+    (its ``file`` column, a path under ``data/``) a download link, followed by links to the Data
+    Package descriptor and the Table Schemas the tables follow."""
+    import re
+    from html import escape
+
+    from IPython.display import HTML
+
+    if "file" not in inventory.columns or "schema" not in inventory.columns:
+        raise ValueError(f"data_downloads(): inventory needs 'file' and 'schema' columns, got {list(inventory.columns)}")
+    bad = [f for f in inventory["file"] if not str(f).startswith("data/")]
+    if bad:
+        raise ValueError(f"data_downloads(): file must be a path under data/, got {bad[:3]}")
+
+    def link(path: str, text: str | None = None) -> str:
+        href = escape(base + path.removeprefix("data/"), quote=True)
+        return f'<a class="tk-download" href="{href}" download>{escape(text or path)}</a>'
+
+    html = table(inventory, caption=caption).data
+    files = set(inventory["file"])
+    html = re.sub(r"<td>(data/[^<]+)</td>", lambda m: f"<td>{link(m.group(1))}</td>" if m.group(1) in files else m.group(0), html)
+    schemas = ", ".join(link(f"data/schemas/{name}.json", f"{name}.json") for name in sorted(set(inventory["schema"])))
+    return HTML(html + f'<p>Also: the Data Package descriptor {link("data/datapackage.json", "datapackage.json")}; '
+                       f"the Table Schemas {schemas}.</p>")
+
 
 # --- glue: data rows and computed values, published to the page by name -----------------------------
 

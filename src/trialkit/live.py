@@ -5,12 +5,13 @@ The static book filters grids precomputed at build time; a kernel can go past th
 has two layers:
 
 * a *run* function (:func:`run_stopping`, :func:`run_withdrawal`, :func:`run_transplant`,
-  :func:`run_rmst`, :func:`run_exposure`): plain parameters in, the laboratory's result and its chart
+  :func:`run_rmst`, :func:`run_exposure`; for E1910 and the pooled analysis :func:`run_transplant_timing`,
+  :func:`run_immortal`, :func:`run_epv`, :func:`run_subgroup`): plain parameters in, the laboratory's result and its chart
   out. It checks every parameter against :data:`RANGES` (the ranges the method supports; an error names
   the argument and its range) and reports progress through an optional callback ``progress(done,
   total)``, once per simulated grid point.
 * a *widget* function (:func:`stopping`, :func:`withdrawal`, :func:`transplant`, :func:`rmst`,
-  :func:`exposure`): sliders and menus that call the run function when they change, with a progress
+  :func:`exposure`, :func:`transplant_timing`, :func:`immortal`, :func:`epv`, :func:`subgroup`): sliders and menus that call the run function when they change, with a progress
   bar while it runs. During the book build (:func:`trialkit.book.in_book_build`) it returns ``None``
   (the cell shows nothing; the page's text says once that the laboratories are live when the chapter
   runs locally): the static book never shows a control that does nothing.
@@ -45,6 +46,16 @@ RANGES = {
     "transplant_rate": (0.01, 0.5),
     "rate_per_100py": (1.0, 5000.0),
     "max_months": (1.0, 60.0),
+    "n_patients": (20, 5000),
+    "median_months": (0.5, 240.0),
+    "landmark_months": (0.25, 60.0),
+    "share": (0.01, 0.95),
+    "window_months": (0.25, 24.0),
+    "n_cohorts": (20, 2000),
+    "n_events": (2, 5000),
+    "prevalence": (0.05, 0.95),
+    "se_log_hr": (0.02, 2.0),
+    "n_draws": (100, 20_000),
 }
 
 def _in(name: str, value, key: str | None = None, integer: bool = False):
@@ -386,3 +397,186 @@ def exposure(trial: Trial, rates: dict, published_percent: dict):
                                      round(float(rates[a]), 1), "rate_per_100py", 1.0, ".0f") for a in trial.arms}
     controls["max_months"] = _slider("float", "Longest exposure (months)", 8.0, "max_months", 1.0, ".0f")
     return Live("Counting adverse events", controls, run)
+
+
+# --- E1910 and the pooled analysis: immortal time (transplant after randomisation, response, transplant) --
+
+
+def run_transplant_timing(n_patients: int, death_median_months: float, transplant_median_months: float, *,
+                          landmark_months: float = 6.0, follow_up_months: float = 48.0, n_trials: int = 200,
+                          transplant_hrs=(0.5, 0.7, 1.0, 1.4), seed: int = labs.SEED, progress=None):
+    """Transplant after randomisation, live (:func:`trialkit.labs.transplant_timing.transplant_timing_lab`)
+    with the reader's cohort size, median survival without transplant, median time to transplant,
+    landmark and follow-up (months), over the book's grid of true transplant effects ``transplant_hrs``
+    (one progress step per value; the figure's menu chooses among them).
+
+    Returns ``(grid, chart)``."""
+    from trialkit.charts import e1910 as e1910_charts
+    from trialkit.labs import transplant_timing
+
+    n = _in("n_patients", n_patients, integer=True)
+    death = _in("death_median_months", death_median_months, "median_months")
+    tx = _in("transplant_median_months", transplant_median_months, "median_months")
+    fu = _in("follow_up_months", follow_up_months)
+    lm = _in("landmark_months", landmark_months)
+    if lm >= fu:
+        raise ValueError(f"landmark_months must be shorter than follow_up_months ({fu}), got {lm}")
+    n_trials = _in("n_trials", n_trials, "n_cohorts", integer=True)
+    hrs = grid("transplant_hrs", transplant_hrs, high=20.0)
+    parts = []
+    for k, hr in enumerate(hrs):
+        _progress(progress, k, len(hrs))
+        parts.append(transplant_timing.transplant_timing_lab(
+            n_patients=n, death_median_months=death, transplant_median_months=tx, transplant_hrs=(hr,),
+            landmark_months=lm, follow_up_months=fu, n_trials=n_trials, seed=seed + k))
+    _progress(progress, len(hrs), len(hrs))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame, e1910_charts.transplant_timing_chart(frame)
+
+
+def run_immortal(n_patients: int, median_months: float, share: float, window: float, *, landmarks,
+                 state: str, title: str, landmark: float | None = None, effect_hrs=(1.0, 0.7, 0.5),
+                 follow_up: float = 60.0, n_trials: int = 300, seed: int = labs.SEED, progress=None):
+    """A state reached after time zero (response, transplant), live (:func:`trialkit.labs.immortal.immortal_lab`)
+    with the reader's cohort size, median survival without the state, share reaching it and the window
+    (months) in which it is reached, over the book's ``landmarks`` and true effects ``effect_hrs`` (one
+    progress step per effect; the figure's controls choose among them).
+
+    Returns ``(grid, chart)``."""
+    from trialkit.charts import pooled as pooled_charts
+    from trialkit.labs import immortal
+
+    n = _in("n_patients", n_patients, integer=True)
+    med = _in("median_months", median_months)
+    sh = _in("share", share)
+    win = _in("window", window, "window_months")
+    fu = _in("follow_up", follow_up, "follow_up_months")
+    if win >= fu:
+        raise ValueError(f"window must be shorter than follow_up ({fu}), got {win}")
+    n_trials = _in("n_trials", n_trials, "n_cohorts", integer=True)
+    effects = grid("effect_hrs", effect_hrs, high=10.0)
+    parts = []
+    for k, eff in enumerate(effects):
+        _progress(progress, k, len(effects))
+        parts.append(immortal.immortal_lab(n_patients=n, median_months=med, share=sh, window=win, landmarks=landmarks,
+                                           effect_hrs=(eff,), follow_up=fu, n_trials=n_trials, seed=seed + k))
+    _progress(progress, len(effects), len(effects))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame, pooled_charts.immortal_chart(frame, state=state, landmark_name="Landmark", title=title, landmark=landmark)
+
+
+def transplant_timing(n_patients: int, death_median_months: float, transplant_median_months: float,
+                      follow_up_months: float = 48.0):
+    """Transplant after randomisation, live: cohort size, median survival, median time to transplant,
+    landmark, follow-up, number of cohorts."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_patients, death_median_months, transplant_median_months, landmark_months, follow_up_months, n_trials):
+        return run_transplant_timing(n_patients, death_median_months, transplant_median_months,
+                                     landmark_months=landmark_months, follow_up_months=follow_up_months,
+                                     n_trials=n_trials, progress=progress)[1]
+
+    return Live("Transplant after randomisation", {
+        "n_patients": _slider("int", "Patients", int(n_patients), "n_patients", 1),
+        "death_median_months": _slider("float", "Median survival without transplant (months)", float(death_median_months),
+                                       "median_months", 1.0, ".0f"),
+        "transplant_median_months": _slider("float", "Median time to transplant (months)", float(transplant_median_months),
+                                            "median_months", 1.0, ".0f"),
+        "landmark_months": _slider("float", "Landmark (months)", 6.0, "landmark_months", 0.5, ".1f"),
+        "follow_up_months": _slider("float", "Follow-up (months)", float(follow_up_months), "follow_up_months", 1.0, ".0f"),
+        "n_trials": _slider("int", "Simulated cohorts", 200, "n_cohorts", 20),
+    }, run, note="SIMULATED cohorts")
+
+
+def immortal(n_patients: int, median_months: float, share: float, window: float, *, landmarks, state: str,
+             title: str, landmark: float | None = None):
+    """A state reached after time zero, live: cohort size, median survival without the state, share
+    reaching it, the window in which it is reached, number of cohorts."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_patients, median_months, share, window, n_trials):
+        return run_immortal(n_patients, median_months, share, window, landmarks=landmarks, state=state, title=title,
+                            landmark=landmark, n_trials=n_trials, progress=progress)[1]
+
+    return Live(f"Immortal time: {state}", {
+        "n_patients": _slider("int", "Patients", int(n_patients), "n_patients", 1),
+        "median_months": _slider("float", f"Median survival without {state} (months)", round(float(median_months), 1),
+                                 "median_months", 0.1, ".1f"),
+        "share": _slider("float", f"Share reaching {state}", round(float(share), 2), "share", 0.01, ".2f"),
+        "window": _slider("float", f"Months in which {state} is reached", round(float(window), 2), "window_months", 0.25, ".2f"),
+        "n_trials": _slider("int", "Simulated cohorts", 300, "n_cohorts", 20),
+    }, run, note="SIMULATED cohorts")
+
+
+def run_epv(n_patients: int, n_events: int, *, prevalence: float = 0.3, candidates=(1, 3, 6, 9, 11, 15, 20),
+            n_trials: int = 1000, seed: int = labs.SEED, progress=None):
+    """Screening null prognostic factors, live (:func:`trialkit.labs.epv.screen_lab`) with the reader's
+    number of patients and events and the factors' prevalence, over the book's numbers of ``candidates``
+    (screened at P < .05, as in the figure). Returns ``(grid, chart)``."""
+    from trialkit.charts import pooled as pooled_charts
+    from trialkit.labs import epv
+
+    n = _in("n_patients", n_patients, integer=True)
+    d = _in("n_events", n_events, integer=True)
+    if d > n:
+        raise ValueError(f"n_events must be at most n_patients ({n}), got {d}")
+    prev = _in("prevalence", prevalence)
+    n_trials = _in("n_trials", n_trials, integer=True)
+    _progress(progress, 0, 1)
+    frame = epv.screen_lab(n_patients=n, n_events=d, candidates=candidates, prevalence=prev, n_trials=n_trials, seed=seed)
+    _progress(progress, 1, 1)
+    return frame, pooled_charts.epv_chart(frame)
+
+
+def epv(n_patients: int, n_events: int):
+    """Screening null prognostic factors, live: patients, events, prevalence of the factors, studies."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_patients, n_events, prevalence, n_trials):
+        return run_epv(n_patients, n_events, prevalence=prevalence, n_trials=n_trials, progress=progress)[1]
+
+    return Live("Screening prognostic factors", {
+        "n_patients": _slider("int", "Patients", int(n_patients), "n_patients", 1),
+        "n_events": _slider("int", "Events", int(n_events), "n_events", 1),
+        "prevalence": _slider("float", "Share of patients with each factor", 0.3, "prevalence", 0.05, ".2f"),
+        "n_trials": _slider("int", "Simulated studies", 1000, "n_trials", 50),
+    }, run, note="SIMULATED studies")
+
+
+def run_subgroup(true_hr: float, se_a: float, se_b: float, observed: tuple, *, n: int = 1000, seed: int = labs.SEED,
+                 progress=None):
+    """Two subgroups with one common effect, live (:func:`trialkit.labs.common_effect_draws`) with the
+    reader's true hazard ratio, the standard errors of the two subgroups' log hazard ratios (smaller
+    subgroups, larger errors) and number of simulated trials; ``observed`` is the published pair
+    (hr_a, hr_b), marked in the figure. Returns ``(draws, chart)``."""
+    from trialkit.charts import e1910 as e1910_charts
+
+    true_hr = _in("true_hr", true_hr)
+    a = _in("se_a", se_a, "se_log_hr")
+    b = _in("se_b", se_b, "se_log_hr")
+    n = _in("n", n, "n_draws", integer=True)
+    if isinstance(observed, (str, bytes)) or len(observed) != 2 or not all(float(x) > 0 for x in observed):
+        raise ValueError(f"observed must be the published pair of positive hazard ratios (hr_a, hr_b), got {observed!r}")
+    _progress(progress, 0, 1)
+    draws = labs.common_effect_draws(true_hr, a, b, n=n, seed=seed)
+    _progress(progress, 1, 1)
+    return draws, e1910_charts.common_effect_scatter(draws, true_hr, (float(observed[0]), float(observed[1])))
+
+
+def subgroup(true_hr: float, se_a: float, se_b: float, observed: tuple):
+    """Two subgroups with one common effect, live: true HR, the subgroups' standard errors, trials."""
+    if in_book_build():
+        return None
+
+    def run(progress, true_hr, se_a, se_b, n):
+        return run_subgroup(true_hr, se_a, se_b, observed, n=n, progress=progress)[1]
+
+    return Live("One true effect, two subgroups", {
+        "true_hr": _slider("float", "Common true hazard ratio", round(float(true_hr), 2), "true_hr", 0.01, ".2f"),
+        "se_a": _slider("float", "Standard error of log HR, first subgroup", round(float(se_a), 2), "se_log_hr", 0.01, ".2f"),
+        "se_b": _slider("float", "Standard error of log HR, second subgroup", round(float(se_b), 2), "se_log_hr", 0.01, ".2f"),
+        "n": _slider("int", "Simulated trials", 1000, "n_draws", 100),
+    }, run, note="SIMULATED trials")

@@ -20,6 +20,8 @@
   solutions) into ``_static/trialkit-course.zip`` and the released exercise notebooks into
   ``_static/exercise-notebooks/``, and adds a "download the course" button to every page's header: readers reach
   the code, the notebooks and the exercises from the book itself, online or opened from disk.
+* It copies the data tables (CSV), ``data/datapackage.json`` and the Table Schemas to ``_static/data-tables/``,
+  so that the data dictionary can offer each table for download.
 * It lets folded code cells be named by their visible label ("Show the code").
 * It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
@@ -117,6 +119,26 @@ def copy_exercise_notebooks(folder: Path, root: Path = ROOT) -> list[Path]:
     return out
 
 
+DATA_FOLDER = "data-tables"  # served at _static/data-tables/, linked from the data dictionary (not "data": _config.yml excludes that name)
+
+
+def copy_data_tables(folder: Path, root: Path = ROOT) -> list[Path]:
+    """Copy every data table (``data/**/*.csv``), the Data Package descriptor and the Table Schemas to
+    ``folder``, keeping their paths under ``data/``: readers download them from the data dictionary."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)  # a table removed from data/ is removed from the site
+    data = root / "data"
+    files = sorted(data.rglob("*.csv")) + [data / "datapackage.json"] + sorted((data / "schemas").glob("*.json"))
+    out = []
+    for f in files:
+        target = folder / f.relative_to(data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.read_bytes())
+        out.append(target)
+    return out
+
+
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -126,6 +148,7 @@ def _builder_inited(app: Sphinx) -> None:
         (generated / name).write_bytes((STATIC / name).read_bytes())
     write_course_archive(generated / ARCHIVE_NAME)
     copy_exercise_notebooks(generated / "exercise-notebooks")  # not "exercises": _config.yml excludes that name
+    copy_data_tables(generated / DATA_FOLDER)
     app.config.html_static_path.append(str(generated))
     app.add_css_file(CSS_NAME)
 
