@@ -106,3 +106,21 @@ def test_a_named_table_resolves_ids_that_other_tables_share():
     assert ("design", "", "power_cr", None) in book._entries("inovate", None, {"design": "*"})
     with pytest.raises(ValueError, match="give the table"):
         book._entries("inovate", None, "power_cr")
+
+
+def test_consort_checklist_answers_every_item_and_the_gaps_the_appraisal_page_names():
+    """Every CONSORT 2025 item is judged, and the items the appraisal page lists as gaps (16b, 17a, 18, 19,
+    22a, 25, 29) are scored as not fully reported, while blinded adjudication (20a) is scored reported."""
+    from trialkit.appraisal import consort
+    from trialkit.chapters import assessments
+
+    checklist = consort.load("inovate_consort.yml")
+    assert checklist.study == "inovate"
+    assert set(checklist.entries) == set(consort.items()["number"])
+    status = consort.report(checklist).set_index("number")["reported"]
+    assert all(status[n] in ("partly", "no") for n in ("16b", "17a", "18", "19", "22a", "25", "29"))
+    assert status["20a"] == "yes"
+    gaps = assessments.consort_gaps(checklist)
+    assert len(gaps) == int((status != "yes").sum())
+    readings = assessments.consort_readings(checklist)
+    assert readings["c_total"] == len(consort.items())

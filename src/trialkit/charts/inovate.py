@@ -15,6 +15,23 @@ from trialkit.labs.two_endpoints import STRATEGIES
 from trialkit.trials import Trial
 
 
+def _wrapped(label: str, width: int = 18) -> str:
+    """``label`` broken into lines of at most about ``width`` characters, joined by "|" (axis labels split
+    them with :data:`WRAP_EXPR`, so a long category name fits a phone column on two or three lines)."""
+    lines, line = [], ""
+    for word in str(label).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "|".join(lines + [line])
+
+
+#: Vega expression that turns a "|"-joined label into lines.
+WRAP_EXPR = "split(datum.label, '|')"
+
+
 def km_at_risk_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame, risk: pd.DataFrame, title: str,
                      y_title: str, anchor_note: str) -> alt.VConcatChart:
     """SYNTHETIC Kaplan-Meier curves with the published anchor points (diamonds) and, below, the numbers
@@ -23,6 +40,10 @@ def km_at_risk_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame, 
     curves = with_labels(trial, curves).assign(survival=100 * curves["survival"])
     anchors = with_labels(trial, anchors).assign(survival=100 * anchors["survival"])
     risk = with_labels(trial, risk)
+    # The first word of each arm's label names the row of numbers at risk, so the table's labels do not
+    # push the plot sideways on a phone.
+    short = {lab: lab.split()[0] for lab in trial.arm_labels}
+    risk = risk.assign(arm_short=risk["arm_label"].map(short))
     tmax = float(max(curves["time"].max(), risk["time"].max()))
     xs = alt.Scale(domain=[0, tmax], nice=False)
     x = alt.X("time:Q", title="Months since randomisation", scale=xs)
@@ -37,7 +58,8 @@ def km_at_risk_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame, 
         title={"text": title, "subtitle": [anchor_note, SYNTHETIC_NOTE]})
     table = alt.Chart(risk).mark_text(fontSize=11).encode(
         x=alt.X("time:Q", scale=xs, title="Numbers at risk (SYNTHETIC)", axis=alt.Axis(labels=False, ticks=False, domain=False, grid=False)),
-        y=alt.Y("arm_label:N", title=None, sort=list(trial.arm_labels), axis=alt.Axis(labelLimit=150, domain=False, ticks=False)),
+        y=alt.Y("arm_short:N", title=None, sort=[short[lab] for lab in trial.arm_labels],
+                axis=alt.Axis(labelLimit=150, labelPadding=14, domain=False, ticks=False)),
         text="n:Q", color=arm_colour(trial, legend=False)).properties(width="container", height=44)
     return alt.vconcat(top, table, spacing=4).properties(
         description=(f"Kaplan-Meier curves of SYNTHETIC data for the two arms of {trial.name}, the published points they were "
@@ -52,16 +74,19 @@ def two_endpoints_chart(grid: pd.DataFrame, name_a: str, name_b: str) -> alt.Lay
                     bind=alt.binding_range(min=rhos[0], max=rhos[-1], step=round(rhos[1] - rhos[0], 6), name="Correlation "))
     scen_labels = {"neither": "No effect on either", "a_only": f"Effect on {name_a} only",
                    "b_only": f"Effect on {name_b} only", "both": "Both effects as planned"}
-    data = grid.assign(truth=grid["scenario"].map(scen_labels))
+    # Short row labels that name the endpoints, so that they fit a phone column (the tooltip keeps the long one).
+    short = {"split": "Alpha split evenly", "first_a": f"{name_a.capitalize()} first",
+             "first_b": f"{name_b.capitalize()} first", "unadjusted": "No adjustment"}
+    data = grid.assign(truth=grid["scenario"].map(scen_labels), strategy_short=grid["strategy"].map(short))
     scen = alt.param(name="te_truth", value=scen_labels["neither"],
                      bind=alt.binding_radio(options=list(scen_labels.values()), name="Truth "))
-    long = data.melt(id_vars=["rho", "truth", "strategy_label"], value_vars=["false_claim", "claim_a", "claim_b"],
+    long = data.melt(id_vars=["rho", "truth", "strategy_label", "strategy_short"], value_vars=["false_claim", "claim_a", "claim_b"],
                      var_name="what", value_name="p")
     what = {"false_claim": "Any false claim", "claim_a": f"Claim on {name_a}", "claim_b": f"Claim on {name_b}"}
     long = long.assign(what=long["what"].map(what), pct=100 * long["p"])
-    order = list(STRATEGIES.values())
+    order = [short[k] for k in STRATEGIES]
     base = alt.Chart(long).transform_filter(near("rho", rho)).transform_filter(alt.datum.truth == scen)
-    y = alt.Y("strategy_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("strategy_short:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
     bars = base.mark_bar().encode(
         x=alt.X("pct:Q", title="Probability (%)", scale=alt.Scale(domain=[0, 100])), y=y,
         yOffset=alt.YOffset("what:N", sort=list(what.values())),
@@ -118,9 +143,10 @@ def early_subset_chart(grid: pd.DataFrame) -> alt.LayerChart:
     ed = alt.param(name="es_ed", value=0.0, bind=alt.binding_range(min=eds[0], max=eds[-1], step=eds[1] - eds[0],
                                                                   name="Effect drift, first to last (points) "))
     data = grid.assign(label=grid["analysis"] + " (" + grid["patients"].astype(str) + ")")
-    order = list(dict.fromkeys(data["label"]))
+    data = data.assign(row=data["label"].map(_wrapped))
+    order = list(dict.fromkeys(data["row"]))
     base = alt.Chart(data).transform_filter(near("control_drift", cd)).transform_filter(near("effect_drift", ed))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=200, labelExpr=WRAP_EXPR))
     xs = alt.Scale(domain=[20, 80])
     rule = base.mark_rule(strokeWidth=3, color=PALETTE[0]).encode(
         x=alt.X("low:Q", scale=xs, title="Difference in remission (points)"), x2="high:Q", y=y)
@@ -185,10 +211,11 @@ def transplant_response_chart(grid: pd.DataFrame) -> alt.LayerChart:
     data = grid.assign(prognosis=grid["responder_hr"].map(fit_labels))
     fit = alt.param(name="tt_fit", value=fit_labels[max(fit_labels)],
                     bind=alt.binding_radio(options=[fit_labels[k] for k in sorted(fit_labels, reverse=True)], name="Prognosis "))
-    order = list(dict.fromkeys(data["analysis_label"]))
+    data = data.assign(row=data["analysis_label"].map(_wrapped))
+    order = list(dict.fromkeys(data["row"]))
     base = alt.Chart(data).transform_filter(near("transplant_hr", true)).transform_filter(alt.datum.prognosis == fit)
     xs = alt.Scale(type="log", domain=[0.2, 2.0], nice=False)
-    y = alt.Y("analysis_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelExpr=WRAP_EXPR))
     rule = base.mark_rule(strokeWidth=3, color=PALETTE[0]).encode(
         x=alt.X("low:Q", scale=xs, title="Estimated hazard ratio of transplant (log scale)",
                 axis=alt.Axis(values=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0])), x2="high:Q", y=y)
