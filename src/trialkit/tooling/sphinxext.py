@@ -179,8 +179,14 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         # ("Show the code") from screen readers; the visible text is the better name.
         body = context["body"] = body.replace(HIDDEN_CODE_SUMMARY, "<summary>")
     if CHART_MARKER in body:
-        body = context["body"] = externalise_chart_images(
-            body, Path(app.outdir), lambda target: context["pathto"](target, 1))
+        if app.builder.name == "singlehtml":
+            # The one page is written at the root document's path (book/index.html), but the builder's
+            # links are relative to the site's root: point the images from where the page really is.
+            up = "../" * app.config.root_doc.count("/")
+            relative = lambda target: up + target  # noqa: E731
+        else:
+            relative = lambda target: context["pathto"](target, 1)  # noqa: E731
+        body = context["body"] = externalise_chart_images(body, Path(app.outdir), relative)
         # A classic deferred script (module scripts are refused on file://); it loads the bundle itself
         # when a chart comes near the viewport, after the pre-rendered images have been painted.
         app.add_js_file(LOADER_NAME, loading_method="defer")
