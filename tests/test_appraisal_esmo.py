@@ -186,5 +186,5 @@ def test_explorer_binds_three_sliders_and_filters_by_stratum():
 def test_quiz_grade_question_agrees_with_form_2a():
     from trialkit import quiz
 
-    question = quiz.load("toolkit")[4]
+    question = quiz.load("benefit")[0]
     assert question["answer"] == esmo.form_2a(0.58, 2.4, 10, hr=0.71, hr_upper=0.86).grade

@@ -115,7 +115,7 @@ def test_render_links_and_filters(tmp_path):
 
 
 def test_render_the_books_catalogue():
-    html = catalogue.render("book/part1/randomised")
+    html = catalogue.render("book/part1/interim")
     assert html.count("<tr id=\"bias-") == len(catalogue.load())
     assert 'href="../tower/biases.html"' in html
     assert catalogue.page_title("book/does-not-exist") == "book/does-not-exist"

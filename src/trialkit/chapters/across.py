@@ -326,7 +326,7 @@ CHECKLIST = (
     ("End point definitions", "Which remission (CR, CR/CRh, CR/CRi) within which window; who judged it, knowing the arm?",
      "Part I: response; RoB 2 domain 4", "book/part1/response"),
     ("Interval level and multiplicity", "At what level is each interval printed (95 %, 97.5 %), and why?",
-     "Indirect comparison (this part); Part I: toolkit", "book/across/indirect"),
+     "Indirect comparison (this part); Part I: randomised trials", "book/across/indirect"),
     ("Stopping and follow-up", "Did the trial stop early, and how long were patients followed?",
      "The stopping laboratory; the RMST laboratory", "book/tower/design"),
     ("Survival summary", "Do the hazards look proportional, or is one hazard ratio hiding a change over time?",

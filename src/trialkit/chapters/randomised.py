@@ -1,4 +1,5 @@
-"""Computations behind the chapter "Randomised trials and their biases": grids of group-sequential
+"""Computations behind the Part I pages "Randomised trials and their biases" and "Interim looks, power and
+historical controls": grids of group-sequential
 boundaries and of event-driven power for its interactive figures, the familywise error of several
 tests, and the test of interaction between two subgroup hazard ratios.
 

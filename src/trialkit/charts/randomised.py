@@ -1,4 +1,4 @@
-"""Figures of the chapter "Randomised trials and their biases": group-sequential efficacy boundaries
+"""Figures of the Part I page "Interim looks, power and historical controls": group-sequential efficacy boundaries
 (O'Brien-Fleming type against Pocock type) and the power of an event-driven trial.
 
 The numbers come from :mod:`trialkit.chapters.randomised` (which calls :mod:`trialkit.design`); the charts only
