@@ -89,18 +89,22 @@ def test_wrong_readings_get_a_hint_and_the_right_ones_full_points():
     assert not by["q2_share_enrolled"].correct and "enrolled" in by["q2_share_enrolled"].message
 
 
-def test_the_rubric_gives_three_levels_per_hand_graded_item_with_the_items_points():
+def test_the_rubric_gives_three_levels_per_hand_graded_item_with_the_items_points(monkeypatch):
     table = capstone.rubric()
     assert isinstance(table, pd.DataFrame) and len(table) == len(problems.manual("capstone"))
     assert list(table["Points"]) == [m.points for m in problems.manual("capstone")]
-    for item, *_text, (strong, adequate, weak) in capstone.RUBRIC:
-        assert strong > adequate > weak >= 0, item
+    for m in problems.manual("capstone"):
+        levels = capstone.rubric_levels(m.item)
+        assert list(levels["Level"]) == ["Strong", "Adequate", "Weak"]
+        assert levels["Points"].iloc[0] == m.points and levels["Points"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="item must be one of"):
+        capstone.rubric_levels("q1_answer")
     broken = list(capstone.RUBRIC)
     broken[0] = broken[0][:-1] + ((9, 6, 2),)
-    monkey = pytest.MonkeyPatch()
-    monkey.setattr(capstone, "RUBRIC", tuple(broken))
-    try:
-        with pytest.raises(ValueError, match="q5_answer"):
-            capstone.rubric()
-    finally:
-        monkey.undo()
+    monkeypatch.setattr(capstone, "RUBRIC", tuple(broken))
+    with pytest.raises(ValueError, match="q5_answer"):
+        capstone.rubric()
+    broken[0] = broken[0][:-1] + ((10, 10, 2),)
+    monkeypatch.setattr(capstone, "RUBRIC", tuple(broken))
+    with pytest.raises(ValueError, match="fall from strong to weak"):
+        capstone.rubric_levels("q5_answer")

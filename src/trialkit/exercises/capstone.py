@@ -110,21 +110,35 @@ RUBRIC = (
 )
 
 
-def rubric():
-    """The public rubric as a table: element, what is judged, the three level descriptors (with their
-    points) and the maximum, in the order of the set's questions."""
-    import pandas as pd
-
+def _rubric_rows():
     points = {m.item: m.points for m in MANUAL}
-    rows = []
     for item, element, what, strong, adequate, weak, (ps, pa, pw) in RUBRIC:
         if ps != points[item]:
             raise ValueError(f"RUBRIC: the strong level of {item} must carry the item's {points[item]:g} points, got {ps:g}")
-        rows.append({"Question": item.split("_", 1)[0].replace("q", "Question "), "Element": element,
-                     "What is judged": what, "Strong": f"{strong} ({ps:g} points)",
-                     "Adequate": f"{adequate} ({pa:g} points)", "Weak": f"{weak} ({pw:g} points)",
-                     "Points": points[item]})
+        if not ps > pa > pw >= 0:
+            raise ValueError(f"RUBRIC: the points of {item} must fall from strong to weak, got {(ps, pa, pw)}")
+        yield item, element, what, (("Strong", strong, ps), ("Adequate", adequate, pa), ("Weak", weak, pw))
+
+
+def rubric():
+    """The public rubric's summary: one row per hand-graded answer (question, element, what is judged,
+    points), in the order of the set's questions."""
+    import pandas as pd
+
+    points = {m.item: m.points for m in MANUAL}
+    rows = [{"Question": item.split("_", 1)[0].replace("q", "Question "), "Element": element,
+             "What is judged": what, "Points": points[item]} for item, element, what, _levels in _rubric_rows()]
     return pd.DataFrame(rows)
+
+
+def rubric_levels(item: str):
+    """The three levels of one hand-graded answer (``"q5_answer"`` ...): level, what earns it, points."""
+    import pandas as pd
+
+    found = {i: levels for i, _e, _w, levels in _rubric_rows()}
+    if item not in found:
+        raise ValueError(f"item must be one of {list(found)}, got {item!r}")
+    return pd.DataFrame([{"Level": level, "What earns it": text, "Points": pts} for level, text, pts in found[item]])
 
 
 def _band(value: float, bands) -> str:
@@ -214,7 +228,10 @@ def readings() -> dict:
     """Values the capstone page glues: the time, the points of the set and of each rubric level."""
     from trialkit.exercises import authoring
 
-    auto, manual = problems.max_points(SET)
+    def whole(x):
+        return int(x) if float(x).is_integer() else float(x)
+
+    auto, manual = (whole(x) for x in problems.max_points(SET))
     out = {"cap_minutes_low": MINUTES_LOW,
            "cap_minutes_high": int(authoring.source_notebook(SET).metadata["trialkit"]["minutes"]),
            "cap_auto": auto, "cap_manual": manual, "cap_total": auto + manual,
