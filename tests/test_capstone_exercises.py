@@ -108,3 +108,29 @@ def test_the_rubric_gives_three_levels_per_hand_graded_item_with_the_items_point
     monkeypatch.setattr(capstone, "RUBRIC", tuple(broken))
     with pytest.raises(ValueError, match="fall from strong to weak"):
         capstone.rubric_levels("q5_answer")
+
+
+def test_the_feedback_page_points_to_the_courses_appraisal_after_submission(tmp_path):
+    """Without the sandbox: a graded capstone result recorded in a gradebook, then its feedback page."""
+    from trialkit.exercises import grading
+
+    course = grading.Course(tmp_path / "course")
+    course.create()
+    code = course.code("capstone", "ana")
+    exp = problems.expected("capstone", code)
+    answers = {k: problems.encode(e.accepted[0]) for k, e in exp.items()}
+    verdicts = problems.judge("capstone", code, answers, exp=exp)
+    auto, manual = problems.max_points("capstone")
+    grading.record(course, grading.Result("ana", "capstone", "graded", score=sum(v.points for v in verdicts),
+                                          max_score=auto + manual, verdicts=verdicts,
+                                          manual={"q5_answer": "My RoB 2 answers."}))
+    page = grading.feedback(course, tmp_path / "fb", ["capstone"], ["ana"])[0].read_text()
+    assert "book/e1910/appraisal" in page and "awaiting your instructor" in page
+    other = tmp_path / "course2"
+    course2 = grading.Course(other)
+    course2.create()
+    code2 = course2.code("tower", "ana")
+    exp2 = problems.expected("tower", code2)
+    grading.record(course2, grading.Result("ana", "tower", "graded", score=0, max_score=1,
+                                           verdicts=problems.judge("tower", code2, {}, exp=exp2)))
+    assert "book/e1910/appraisal" not in grading.feedback(course2, tmp_path / "fb2", ["tower"], ["ana"])[0].read_text()
