@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 
 from trialkit.exercises import authoring, grading, overview, problems, student, variants
 
-SETS = ["across", "e1910", "foundations", "inovate", "pooled", "tower"]  # as authoring.sets() lists them
+SETS = ["across", "capstone", "e1910", "foundations", "inovate", "pooled", "tower"]  # as authoring.sets() lists them
 SALT = b"s" * 32
 
 

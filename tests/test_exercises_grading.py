@@ -71,6 +71,7 @@ def submissions(folder: Path, course) -> dict:
     pooled_hostile(folder, course, ref)
     _write(folder, "a_ref", "across", ref("a_ref", "across"))
     across_hostile(folder, course, ref)
+    _write(folder, "a_ref", "capstone", ref("a_ref", "capstone"))
     _write(folder, "b_blank", SET, rel)
     exp["b_blank"] = 0
 
@@ -339,7 +340,7 @@ def test_every_submission_gets_exactly_the_points_it_earned(graded):
 
 
 def test_reference_solutions_score_full_marks_and_blank_scores_zero(graded):
-    for name in ("foundations", "tower", "pooled", "e1910", "across", "inovate"):
+    for name in ("foundations", "tower", "pooled", "e1910", "across", "inovate", "capstone"):
         rec = graded["records"][(name, "a_ref")]
         assert rec["status"] == "graded" and rec["auto_score"] == problems.max_points(name)[0], rec
         assert rec["needs_manual"] == len(problems.manual(name))   # the texts await a grader
@@ -504,7 +505,7 @@ def test_regrade_of_one_set_keeps_the_other_sets_and_finished_manual_grading(gra
     assert cli.returncode == 0, cli.stderr
     assert f"graded    {SET}/a_ref" in cli.stdout
     rows = _csv(out)
-    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910", "across", "inovate"}  # --set did not drop the other sets
+    assert {r["set"] for r in rows} == {"foundations", "tower", "pooled", "e1910", "across", "inovate", "capstone"}  # --set did not drop the other sets
     after = {(r["set"], r["student"]): r for r in grading.scores(course)}
     a = after.pop((SET, "a_ref"))
     assert a["cells"]["q8_answer"] == 3.5 and any("changed after it was marked" in f for f in a["flags"])
@@ -587,3 +588,10 @@ def test_inovate_attacks_earn_nothing_a_classmates_numbers_earn_no_point_and_a_l
     pq = {q.qid: q.points for q in problems.questions(INOVATE)}
     assert loop["auto_score"] == pytest.approx(problems.max_points(INOVATE)[0] - pq["q4"]), loop["notes"]
     assert any("time limit" in n for n in graded["by"][(INOVATE, "x_loop")].notes)
+
+
+def test_capstone_feedback_points_to_the_courses_appraisal_and_awaits_the_hand_graded_appraisal(graded, tmp_path):
+    rec = graded["records"][("capstone", "a_ref")]
+    assert rec["needs_manual"] == len(problems.manual("capstone")) and rec["auto_score"] == problems.max_points("capstone")[0]
+    page = grading.feedback(graded["course"], tmp_path, ["capstone"], ["a_ref"])[0].read_text()
+    assert "book/e1910/appraisal" in page and "awaiting your instructor" in page

@@ -621,6 +621,9 @@ def feedback(course: Course, out: Path | str, names: list[str] | None = None,
                 body.append("<h2>Errors in your code cells</h2><ul>")
                 body += [f"<li>cell {i + 1}: {e(strip_paths(err))}</li>" for i, err in errors]
                 body.append("</ul>")
+            after = problems.AFTER_SUBMISSION.get(set_name)
+            if after:
+                body.append(f"<p class='after'>{e(after)}</p>")
             for item, mx, text, score, comment in con.execute(
                     "SELECT item, max, text, score, comment FROM manual WHERE set_name=? AND student=?", (set_name, student)):
                 title = next((m.title for m in problems.manual(set_name) if m.item == item), item)

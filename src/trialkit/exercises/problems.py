@@ -26,7 +26,7 @@ import pandas as pd
 
 from trialkit.exercises import variants
 
-SETS = ("foundations", "tower", "pooled", "e1910", "across", "inovate")
+SETS = ("foundations", "tower", "pooled", "e1910", "across", "inovate", "capstone")
 CODES = ("y", "py", "pn", "n", "ni")
 CODES_NA = CODES + ("na",)
 LEVELS = ("low", "some concerns", "high")
@@ -215,6 +215,10 @@ MANUAL: dict[str, tuple[Manual, ...]] = {
 }
 
 
+#: What a set's feedback page says after submission (a set registers its own; see grading.feedback).
+AFTER_SUBMISSION: dict[str, str] = {}
+
+
 def _set(set_name: str) -> str:
     if set_name not in SETS:
         raise ValueError(f"set must be one of {list(SETS)}, got {set_name!r}")
@@ -334,6 +338,10 @@ def scenario(set_name: str, code: str) -> dict:
         from trialkit.exercises import inovate
 
         return inovate.scenario(code)
+    if set_name == "capstone":
+        from trialkit.exercises import capstone
+
+        return capstone.scenario(code)
     s: dict = {}
     if set_name == "foundations":
         g = _r(set_name, code, "q1")
@@ -437,6 +445,10 @@ def expected(set_name: str, code: str, s: dict | None = None) -> dict[str, Expec
         from trialkit.exercises import inovate
 
         out = inovate.expected(code, s)
+    elif set_name == "capstone":
+        from trialkit.exercises import capstone
+
+        out = capstone.expected(code, s)
     elif set_name == "foundations":
         q = s["q1"]
         ci = stats.clopper_pearson(q["responders"], q["patients"])
@@ -710,3 +722,4 @@ def judge(set_name: str, code: str, answers: dict, s: dict | None = None,
 
 from trialkit.exercises import e1910 as _e1910  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
 from trialkit.exercises import inovate as _inovate  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
+from trialkit.exercises import capstone as _capstone  # noqa: E402,F401  (registers itself in QUESTIONS and MANUAL)
