@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -412,3 +413,9 @@ def test_pooled_common_mistakes_get_their_hint():
     assert sum(v.points for v in by.values()) == problems.max_points("pooled")[0] - sum(
         problems.parts("pooled")[p].points for p in ("q3_alive_mrd", "q6_cif", "q5_landmark_hr", "q2_rfs_population",
                                                     "q7_supported"))
+
+
+def test_the_practice_page_offers_every_sets_notebook():
+    page = (Path(__file__).resolve().parents[1] / "book" / "exercises.md").read_text(encoding="utf-8")
+    missing = [s for s in problems.SETS if f"_static/exercise-notebooks/{s}/{s}.ipynb" not in page]
+    assert not missing, f"book/exercises.md does not link the notebooks of {missing}"
