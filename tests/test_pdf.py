@@ -173,3 +173,33 @@ def test_dropdowns_print_open_and_controls_are_left_out(printed):
     uris = [annot.get_object()["/A"].get("/URI", "") for page in printed["reader"].pages
             for annot in (page.get("/Annots") or []) if annot.get_object().get("/A") is not None]
     assert not [u for u in uris if "127.0.0.1" in u or "localhost" in u]
+
+
+def test_printing_starts_even_inside_a_running_event_loop():
+    # An earlier notebook run (nbclient) can leave an asyncio loop running in the test thread; Playwright's
+    # sync API refuses to start there, so the browser job runs in a worker thread, and its errors come back.
+    import asyncio
+
+    from trialkit.tooling.browser import outside_event_loop
+
+    def job(x):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return x * 2
+        raise AssertionError("the job ran inside the caller's event loop")
+
+    async def inside():
+        return outside_event_loop(job, 21)
+
+    assert asyncio.run(inside()) == 42
+    assert outside_event_loop(job, 4) == 8
+
+    def fails():
+        raise ValueError("from the worker")
+
+    async def failing():
+        return outside_event_loop(fails)
+
+    with pytest.raises(ValueError, match="from the worker"):
+        asyncio.run(failing())

@@ -56,6 +56,32 @@ def launch():
             browser.close()
 
 
+def outside_event_loop(job, *args, **kwargs):
+    """Run ``job(*args, **kwargs)`` where Playwright's sync API can start: in this thread, or in a worker
+    thread when an asyncio loop is running in this one (Playwright refuses to start its sync API inside a
+    running loop, which a notebook run by nbclient or a Jupyter kernel can leave behind)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return job(*args, **kwargs)
+    outcome: dict = {}
+
+    def worker():
+        try:
+            outcome["value"] = job(*args, **kwargs)
+        except BaseException as error:  # re-raised in the caller's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=worker, name="playwright-sync")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 @dataclass
 class PageLog:
     """What happened while a page was open."""

@@ -187,6 +187,10 @@ def _start_page(single_page: Path) -> str:
 
 def print_to_pdf(single_page: Path, output: Path) -> Path:
     """Print the one-page book in folder ``single_page`` (its ``index.html``) to ``output`` with chromium."""
+    return tkbrowser.outside_event_loop(_print_to_pdf, single_page, output)
+
+
+def _print_to_pdf(single_page: Path, output: Path) -> Path:
     single_page = Path(single_page).resolve()
     if not (single_page / "index.html").exists():
         raise FileNotFoundError(f"{single_page / 'index.html'} does not exist: build the single page first")
