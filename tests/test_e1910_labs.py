@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats as st
 
@@ -174,47 +173,6 @@ def test_ascertainment_grid_keeps_control_fixed():
 
 
 # --- transplant timing ------------------------------------------------------------------------------
-
-
-def _cohort(seed=3, n=300):
-    rng = np.random.default_rng(seed)
-    time = rng.exponential(20, n)
-    event = rng.random(n) < 0.8
-    x = rng.random(n) < 0.4
-    switch = rng.uniform(0, 15, n)
-    return time, event, x, switch
-
-
-def test_cox_binary_matches_lifelines_for_a_fixed_covariate():
-    from lifelines import CoxPHFitter
-
-    time, event, x, _ = _cohort()
-    time = time * np.where(x, 0.6, 1.0)  # a real effect
-    ours = immortal.cox_binary(time, event, lambda _t: x)
-    fit = CoxPHFitter().fit(pd.DataFrame({"t": time, "e": event.astype(int), "x": x.astype(int)}), "t", "e")
-    assert ours == pytest.approx(float(np.exp(fit.params_["x"])), rel=1e-5)
-
-
-def test_cox_binary_matches_lifelines_for_a_time_varying_covariate():
-    from lifelines import CoxTimeVaryingFitter
-
-    time, event, _, switch = _cohort(seed=5)
-    rows = []
-    for i, (t, e, s) in enumerate(zip(time, event, switch)):
-        if s < t:
-            rows += [(i, 0.0, s, 0, 0), (i, s, t, int(e), 1)]
-        else:
-            rows.append((i, 0.0, t, int(e), 0))
-    long = pd.DataFrame(rows, columns=["id", "start", "stop", "e", "x"])
-    fit = CoxTimeVaryingFitter().fit(long, id_col="id", start_col="start", stop_col="stop", event_col="e")
-    ours = immortal.cox_binary(time, event, lambda t: switch < t)
-    assert ours == pytest.approx(float(np.exp(fit.params_["x"])), rel=1e-4)
-
-
-def test_cox_binary_validates():
-    with pytest.raises(ValueError, match="same length"):
-        immortal.cox_binary([1.0, 2.0], [1], lambda _t: np.array([True, False]))
-    assert math.isnan(immortal.cox_binary([1.0, 2.0, 3.0], [0, 0, 0], lambda _t: np.array([True, False, True])))
 
 
 def test_transplant_timing_lab_shows_immortal_time_bias_without_an_effect():

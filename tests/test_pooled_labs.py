@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trialkit import survival
 from trialkit.labs import competing, epv, historical, immortal, plateau
 
 
@@ -27,27 +26,6 @@ def test_reach_share_by_simulation():
     r = immortal.event_rate(0.3, d, 6.0)
     _, _, reach = immortal.simulate(200_000, d, r, 6.0, 1.0, 60.0, rng)
     assert np.isfinite(reach).mean() == pytest.approx(0.3, abs=0.005)
-
-
-def test_time_varying_cox_matches_the_split_data_model():
-    rng = np.random.default_rng(11)
-    t, e, reach = immortal.simulate(300, 0.08, 0.15, 12.0, 0.6, 36.0, rng)
-    beta = immortal.cox_time_varying_binary(t, e, reach)
-    split = survival.split_at_event(t, e.astype(int), np.where(np.isfinite(reach), reach, np.nan))
-    ref = survival.cox_time_varying(split, "id", "start", "stop", "event", ["transplanted"])
-    ref_beta = float(ref.table["coef"].iloc[0])
-    assert beta == pytest.approx(ref_beta, abs=0.02)  # Breslow here, lifelines' ties may differ slightly
-
-
-def test_fixed_covariate_cox_matches_lifelines():
-    rng = np.random.default_rng(5)
-    t = rng.exponential(5.0, 200)
-    e = rng.random(200) < 0.8
-    x = rng.random(200) < 0.4
-    t = np.where(x, t / 1.8, t)
-    beta = immortal.cox_time_varying_binary(t, e, np.where(x, 0.0, np.inf))
-    ref = survival.cox(pd.DataFrame({"t": t, "e": e.astype(int), "x": x.astype(int)}), "t", "e", ["x"])
-    assert beta == pytest.approx(float(ref.table["coef"].iloc[0]), abs=0.01)
 
 
 def test_immortal_lab_shows_the_bias_and_its_cure():

@@ -832,3 +832,50 @@ def test_cox_result_hr_rejects_unknown_term():
     res = sv.cox(_gehan(), "time", "event", ["arm"])
     with pytest.raises(ValueError, match=r"term must be one of \['arm\[placebo\]'\]"):
         res.hr("arm")
+
+
+# --- the bias laboratories' Cox kernel: one binary covariate that switches on -----------------------
+
+
+def _switch_cohort(seed=3, n=300):
+    rng = np.random.default_rng(seed)
+    time = rng.exponential(20, n)
+    event = rng.random(n) < 0.8
+    x = rng.random(n) < 0.4
+    switch = rng.uniform(0, 15, n)
+    return time, event, x, switch
+
+
+def test_cox_switch_matches_lifelines_for_a_fixed_covariate():
+    time, event, x, _ = _switch_cohort()
+    time = time * np.where(x, 0.6, 1.0)  # a real effect
+    beta = sv.cox_switch_log_hr(time, event, np.where(x, 0.0, np.inf))
+    ref = sv.cox(pd.DataFrame({"t": time, "e": event.astype(int), "x": x.astype(int)}), "t", "e", ["x"])
+    assert beta == pytest.approx(float(ref.table["coef"].iloc[0]), rel=1e-5)
+
+
+def test_cox_switch_matches_the_counting_process_model_for_a_time_varying_covariate():
+    time, event, _, switch = _switch_cohort(seed=5)
+    start = np.where(switch < time, switch, np.inf)
+    rows = []
+    for i, (t, e, s) in enumerate(zip(time, event, start)):
+        rows += [(i, 0.0, s, 0, 0), (i, s, t, int(e), 1)] if np.isfinite(s) else [(i, 0.0, t, int(e), 0)]
+    long = pd.DataFrame(rows, columns=["id", "start", "stop", "e", "x"])
+    ref = sv.cox_time_varying(long, "id", "start", "stop", "e", ["x"])
+    assert sv.cox_switch_log_hr(time, event, start) == pytest.approx(float(ref.table["coef"].iloc[0]), rel=1e-4)
+
+
+def test_cox_switch_has_no_estimate_when_every_event_is_in_one_state():
+    assert math.isnan(sv.cox_switch_log_hr([1.0, 2.0, 3.0], [0, 0, 0], [0.0, np.inf, 0.0]))
+    assert math.isnan(sv.cox_switch_log_hr([1.0, 2.0, 3.0], [1, 0, 1], [np.inf, 0.0, np.inf]))
+
+
+@pytest.mark.parametrize("time, event, start, message", [
+    ([1.0, 2.0], [1], [0.0, 0.0], "same length"),
+    ([1.0, -2.0], [1, 1], [0.0, 0.0], "not negative"),
+    ([1.0, 2.0], [1, 1], [0.0, np.nan], "not negative"),
+    ([1.0, 2.0], [1, 1], [3.0, np.inf], "at most time"),
+])
+def test_cox_switch_rejects_bad_input(time, event, start, message):
+    with pytest.raises(ValueError, match=message):
+        sv.cox_switch_log_hr(time, event, start)

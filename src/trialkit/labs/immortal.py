@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import optimize
 
 from trialkit import _check
+from trialkit.survival import cox_switch_log_hr
 from trialkit.labs._common import SEED, grid, hazard, spread
 
 ANALYSES = {
@@ -58,52 +59,6 @@ def event_rate(share: float, death_hazard: float, window: float) -> float:
     return float(optimize.brentq(lambda r: reach_share(r, death_hazard, window) - share, 0.0, hi, xtol=1e-12))
 
 
-def cox_time_varying_binary(time, event, start) -> float:
-    """Cox log hazard ratio of a binary covariate that switches on at ``start`` (``inf``: never; 0: from
-    the beginning, i.e. a fixed covariate), Breslow's handling of ties, by Newton–Raphson. ``nan`` when
-    no event happens in one of the two states."""
-    t = np.asarray(time, float)
-    e = np.asarray(event, bool)
-    s = np.asarray(start, float)
-    if not (t.shape == e.shape == s.shape) or t.ndim != 1:
-        raise ValueError("time, event and start must be 1-D and of the same length")
-    if np.any(t < 0) or np.any(s < 0):
-        raise ValueError("time and start must not be negative")
-    if np.any(np.isfinite(s) & (s > t)):
-        raise ValueError("a start after the end of follow-up must be given as inf (never reached)")
-    death_t = np.sort(t[e])
-    if death_t.size == 0:
-        return float("nan")
-    # exposed at an event time u: start < u <= time (start 0 counts from the beginning)
-    x = (s < t)[e][np.argsort(t[e], kind="stable")]
-    ts = np.sort(t)
-    n = ts.size - np.searchsorted(ts, death_t, side="left")
-    sw = s[np.isfinite(s)]
-    tw = t[np.isfinite(s)]
-    starts = np.sort(sw)
-    ends = np.sort(tw)
-    # exposed at u: start < u <= time, i.e. (number with start < u) - (number with time < u), among switchers
-    n1 = np.searchsorted(starts, death_t, side="left") - np.searchsorted(ends, death_t, side="left")
-    n1 = np.clip(n1, 0, n)
-    n0 = n - n1
-    if x.sum() == 0 or x.sum() == x.size:
-        return float("nan")
-    beta = 0.0
-    for _ in range(60):
-        w = n1 * math.exp(beta)
-        p = w / (n0 + w)
-        score = float(np.sum(x - p))
-        info = float(np.sum(p * (1 - p)))
-        if info <= 0:
-            return float("nan")
-        step = score / info
-        step = max(min(step, 2.0), -2.0)
-        beta += step
-        if abs(step) < 1e-10:
-            break
-    return beta
-
-
 def simulate(n_patients: int, death_hazard: float, rate: float, window: float, effect_hr: float, follow_up: float,
              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One SIMULATED cohort: observed time, death indicator, time the state was reached (inf: never)."""
@@ -120,11 +75,11 @@ def simulate(n_patients: int, death_hazard: float, rate: float, window: float, e
 def analyse(time, dead, reach, landmark: float) -> dict:
     """Hazard ratios (reached vs not) of the three analyses of one cohort."""
     ever = np.where(np.isfinite(reach), 0.0, np.inf)
-    out = {"naive": cox_time_varying_binary(time, dead, ever)}
+    out = {"naive": cox_switch_log_hr(time, dead, ever)}
     alive = time > landmark
     by = np.where(reach[alive] <= landmark, 0.0, np.inf)
-    out["landmark"] = cox_time_varying_binary(time[alive] - landmark, dead[alive], by)
-    out["time_varying"] = cox_time_varying_binary(time, dead, reach)
+    out["landmark"] = cox_switch_log_hr(time[alive] - landmark, dead[alive], by)
+    out["time_varying"] = cox_switch_log_hr(time, dead, reach)
     return {k: math.exp(v) if np.isfinite(v) else float("nan") for k, v in out.items()}
 
 

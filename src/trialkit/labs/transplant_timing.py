@@ -14,7 +14,7 @@ Epidemiol 2008). Three analyses of the same SYNTHETIC patients (:func:`transplan
 
 Patients die at a constant hazard before transplant and at ``transplant_hr`` times that hazard after
 it; transplants happen at a constant hazard among the living. The Cox fits use one binary covariate,
-fitted by Newton's method on the partial likelihood (no ties in continuous time).
+fitted by :func:`trialkit.survival.cox_switch_log_hr` (Newton's method on the partial likelihood).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit import _check
+from trialkit.survival import cox_switch_log_hr
 from trialkit.labs._common import SEED, hazard
 
 ANALYSES = {"naive": "From time zero",
@@ -30,40 +31,9 @@ ANALYSES = {"naive": "From time zero",
             "time_varying": "Time-varying"}
 
 
-def cox_binary(time, event, x_at) -> float:
-    """The Cox estimate of the hazard ratio for a binary covariate that may change over time.
-
-    ``time``, ``event``: one patient each (event 1 = death). ``x_at(t)``: a boolean array, the covariate
-    of every patient at time ``t``. Returns the hazard ratio (nan when the partial likelihood has no
-    finite maximum, e.g. no deaths in one group)."""
-    t = np.asarray(time, dtype=float)
-    e = np.asarray(event, dtype=bool)
-    if t.ndim != 1 or t.shape != e.shape or t.size < 2:
-        raise ValueError(f"time and event must be 1-d arrays of the same length (at least 2), got {t.shape} and {e.shape}")
-    deaths = np.flatnonzero(e)
-    if deaths.size == 0:
-        return float("nan")
-    n_risk = np.empty(deaths.size)
-    k_risk = np.empty(deaths.size)
-    x_dead = np.empty(deaths.size)
-    for j, d in enumerate(deaths):
-        at_risk = t >= t[d]
-        x = np.asarray(x_at(t[d]), dtype=bool)
-        n_risk[j], k_risk[j], x_dead[j] = at_risk.sum(), (at_risk & x).sum(), x[d]
-    if x_dead.sum() in (0, deaths.size) or np.all(k_risk == 0) or np.all(k_risk == n_risk):
-        return float("nan")
-    b = 0.0
-    for _ in range(100):
-        w = k_risk * np.exp(b)
-        p = w / (n_risk - k_risk + w)
-        score, info = float((x_dead - p).sum()), float((p * (1 - p)).sum())
-        if info <= 0:
-            return float("nan")
-        step = score / info
-        b += float(np.clip(step, -2, 2))
-        if abs(step) < 1e-10:
-            break
-    return float(np.exp(b))
+def _hr(time, event, start) -> float:
+    beta = cox_switch_log_hr(time, event, start)
+    return float(np.exp(beta)) if np.isfinite(beta) else float("nan")
 
 
 def _one_trial(rng, n, h_death, h_tx, hr_tx, follow_up, landmark):
@@ -76,11 +46,11 @@ def _one_trial(rng, n, h_death, h_tx, hr_tx, follow_up, landmark):
     dead = death <= follow_up
     tx_seen = np.where(transplanted_before_death & (tx < obs), tx, np.inf)
     ever = np.isfinite(tx_seen)
-    naive = cox_binary(obs, dead, lambda _t: ever)
+    naive = _hr(obs, dead, np.where(ever, 0.0, np.inf))
     keep = obs > landmark
     early = (tx_seen <= landmark)[keep]
-    land = cox_binary(obs[keep] - landmark, dead[keep], lambda _t: early)
-    tv = cox_binary(obs, dead, lambda t: tx_seen < t)
+    land = _hr(obs[keep] - landmark, dead[keep], np.where(early, 0.0, np.inf))
+    tv = _hr(obs, dead, tx_seen)
     return naive, land, tv, float(ever.mean())
 
 

@@ -98,15 +98,15 @@ def _invalidate_cache_if_inputs_changed(root: Path, path_output: Path) -> None:
     stamp.write_text(digest)
 
 
-def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = False, toc: Path | None = None) -> BuildResult:
-    """Build the book strictly. ``path_output``: folder that receives ``_build/`` (default: ``root``).
-    ``toc``: another table of contents (to build a few pages while writing them); the check that every
-    page is in the TOC is then skipped."""
-    path_output = Path(path_output or root).resolve()
-    html = path_output / "_build" / "html"
-    problems = [] if toc else [f"page '{p}' is in book/ but not in _toc.yml (add it or delete it)" for p in pages_missing_from_toc(root)]
+def run_jupyter_book(root: Path, path_output: Path, *, builder: str = "html", toc: Path | None = None,
+                     quiet: bool = False) -> tuple[int, float, str, list[str]]:
+    """Run ``jupyter-book build <root> -W -n --keep-going`` with ``builder`` into ``path_output/_build``,
+    after invalidating the execution cache if the package or the data changed (:func:`inputs_digest`).
+
+    Returns the exit code, the seconds it took, the log, and the log's warning and error lines (kernels
+    print a benign notice about TCP transport on the build's stderr, not a cell's: not a problem)."""
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(path_output),
-           "-W", "-n", "--keep-going"]
+           "--builder", builder, "-W", "-n", "--keep-going"]
     if toc:
         cmd += ["--toc", str(Path(toc).resolve())]
     _invalidate_cache_if_inputs_changed(root, path_output)
@@ -116,14 +116,24 @@ def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = Fals
     log = proc.stdout + proc.stderr
     if not quiet:
         print(log if proc.returncode else log[-3000:])
-    if proc.returncode != 0:
-        # Kernels print a benign notice about TCP transport on stderr of the build, not of a cell: not a problem.
-        warnings = [line for line in log.splitlines()
-                    if ("WARNING" in line or "ERROR" in line or "error" in line.lower() and "Theme error" in line)
-                    and "Kernel is running over TCP" not in line]
+    warnings = [line for line in log.splitlines()
+                if ("WARNING" in line or "ERROR" in line or "error" in line.lower() and "Theme error" in line)
+                and "Kernel is running over TCP" not in line]
+    return proc.returncode, seconds, log, warnings
+
+
+def build(root: Path = ROOT, path_output: Path | None = None, quiet: bool = False, toc: Path | None = None) -> BuildResult:
+    """Build the book strictly. ``path_output``: folder that receives ``_build/`` (default: ``root``).
+    ``toc``: another table of contents (to build a few pages while writing them); the check that every
+    page is in the TOC is then skipped."""
+    path_output = Path(path_output or root).resolve()
+    html = path_output / "_build" / "html"
+    problems = [] if toc else [f"page '{p}' is in book/ but not in _toc.yml (add it or delete it)" for p in pages_missing_from_toc(root)]
+    returncode, seconds, log, warnings = run_jupyter_book(root, path_output, toc=toc, quiet=quiet)
+    if returncode != 0:
         problems.extend(warnings or ["jupyter-book exited with an error (see the log above)"])
         problems.extend(_reports(html))
-    return BuildResult(proc.returncode, seconds, html, log, problems)
+    return BuildResult(returncode, seconds, html, log, problems)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,6 @@ contents are then expected and tolerated; every other warning still fails the bu
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from trialkit.tooling import browser as tkbrowser
-from trialkit.tooling.build import ROOT, BuildResult, _invalidate_cache_if_inputs_changed, _reports
+from trialkit.tooling.build import ROOT, BuildResult, _reports, run_jupyter_book
 
 DEFAULT_OUTPUT = "book.pdf"
 # Cross-references to pages left out of a partial table of contents (``--toc``): expected, not a failure.
@@ -146,21 +145,10 @@ def build_single_page(root: Path = ROOT, path_output: Path | None = None, toc: P
     execution cache of the web build (``path_output`` defaults to ``root``, like ``make book``)."""
     path_output = Path(path_output or root).resolve()
     out = path_output / "_build" / "singlehtml"
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(path_output),
-           "--builder", "singlehtml", "-W", "-n", "--keep-going"]
-    if toc:
-        cmd += ["--toc", str(Path(toc).resolve())]
-    _invalidate_cache_if_inputs_changed(root, path_output)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
-    log = proc.stdout + proc.stderr
-    if not quiet:
-        print(log if proc.returncode else log[-2000:])
+    returncode, seconds, log, warnings = run_jupyter_book(root, path_output, builder="singlehtml", toc=toc, quiet=quiet)
     problems = []
-    if proc.returncode != 0:
-        problems = [line for line in log.splitlines()
-                    if ("WARNING" in line or "ERROR" in line) and "Kernel is running over TCP" not in line]
+    if returncode != 0:
+        problems = warnings
         if toc:
             # A partial book necessarily points at pages left out of it; any other warning still fails.
             problems = [line for line in problems if not any(m in line for m in OUTSIDE_TOC)]
@@ -172,7 +160,7 @@ def build_single_page(root: Path = ROOT, path_output: Path | None = None, toc: P
     elif not (out / "index.html").exists():
         problems = [f"jupyter-book succeeded but wrote no {out / 'index.html'}"]
     # With a partial table of contents, a build whose only warnings point outside it is a success.
-    returncode = 0 if toc and proc.returncode == 1 and not problems else proc.returncode
+    returncode = 0 if toc and returncode == 1 and not problems else returncode
     return BuildResult(returncode, seconds, out, log, problems)
 
 
