@@ -94,3 +94,16 @@ def test_blocking_is_effective(site, browser):
         page.evaluate("""() => new Promise(r => { const s = document.createElement('script');
             s.src = 'https://cdn.jsdelivr.net/npm/vega@5'; s.onerror = r; s.onload = r; document.head.appendChild(s); })""")
     assert any("cdn.jsdelivr.net" in u for u in log.blocked)
+
+
+@pytest.mark.browser
+def test_search_works_and_only_the_search_page_loads_the_index(site, browser):
+    """The search index (every page's words) is loaded by the search page only; searching still finds pages."""
+    with tkbrowser.open_page(browser, f"{site}/book/glossary.html", viewport=tkbrowser.PHONE) as (page, log):
+        page.wait_for_load_state("load")
+    assert not [u for u in log.requests if u.split("?")[0].endswith(("searchindex.js", "searchtools.js"))], log.requests
+    with tkbrowser.open_page(browser, f"{site}/search.html?q=hazard", viewport=tkbrowser.DESKTOP) as (page, log):
+        page.wait_for_selector("#search-results ul.search li a", timeout=30_000)
+        found = page.locator("#search-results ul.search li a").all_text_contents()
+    assert any(u.split("?")[0].endswith("searchindex.js") for u in log.requests)
+    assert any("Glossary" in t for t in found), found

@@ -271,8 +271,14 @@ def _disable_thebe(app: Sphinx) -> None:
                 app.disconnect(listener.id)
 
 
+def _add_templates(app: Sphinx, config) -> None:
+    """The book's template overrides (``templates/layout.html``: no search index on ordinary pages)."""
+    config.templates_path.append(str(Path(__file__).parent / "templates"))
+
+
 def setup(app: Sphinx) -> dict:
     os.environ[BOOK_BUILD_ENV] = "1"
+    app.connect("config-inited", _add_templates)
     _disable_thebe(app)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
