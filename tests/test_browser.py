@@ -5,7 +5,7 @@ Each page is opened twice: served over HTTP at 1280x800 (a laptop) and straight 
 `make book` suggests) at 390x844 (a phone). Charts are drawn only near the viewport, so the tests scroll
 each one into view, as a reader would. At both sizes: every chart drawn, no request blocked or failed,
 no console error, no sideways page scroll, no chart wider than its container, no page more than half table by
-height (disclosures closed), no clipped title or legend, no filled mark outside its plot area, every control in view together with its figure, no MyST
+height (disclosures closed), no clipped title or legend, no filled mark outside its plot area, no empty control panel, every control in view together with its figure, no MyST
 role syntax or raw field name shown. On the laptop also: every bound input changes its chart, every
 self-check question teaches (a wrong answer gets feedback but not yet the explanation), no tooltip
 shows a raw field name, and no critical or serious axe-core violation.

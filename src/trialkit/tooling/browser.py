@@ -286,9 +286,15 @@ def table_share(page) -> float:
     return page.evaluate(TABLE_SHARE_JS)
 
 
+# A control panel with no control (Vega-Embed writes the form for every chart) drawn as an empty box.
+EMPTY_PANEL_JS = r"""() => Array.from(document.querySelectorAll('.trialkit-chart .vega-bindings'))
+  .filter(f => !f.querySelector('input, select') && f.getBoundingClientRect().height > 0)
+  .map(f => `chart ${f.closest('.trialkit-chart').id}: an empty control panel is drawn`)"""
+
+
 def layout_problems(page) -> list[str]:
     """What a reader would see wrong at the page's current viewport (call after :func:`wait_for_charts`)."""
-    return page.evaluate(LAYOUT_JS)
+    return page.evaluate(LAYOUT_JS) + page.evaluate(EMPTY_PANEL_JS)
 
 
 # Tooltips show the title of a field, or its name when it has none: a name with an underscore is code.
