@@ -125,6 +125,33 @@ def test_built_pages_load_chart_images_from_content_named_files(tmp_path):
     assert externalise_chart_images("<p>no chart</p>", tmp_path, str) == "<p>no chart</p>"
 
 
+def test_built_pages_load_chart_specifications_from_files_the_loader_runs(tmp_path):
+    import json as _json
+
+    from trialkit.tooling.sphinxext import externalise_chart_specs
+
+    trialkit.book.setup(renderer="book")
+    one = charts.chart_html(small_chart(title="One </script> end").to_dict())
+    two = charts.chart_html(small_chart(title="Two").to_dict())
+    body = f"<p>text</p>{one}<p>more</p>{two}"
+    inline = dict(re.findall(r'data-target="(tk-chart-[0-9a-f]+)">(.*?)</script>', body, flags=re.S))
+    out = externalise_chart_specs(body, tmp_path, lambda target: "../../" + target)
+    refs = re.findall(r'<script type="application/json" class="trialkit-chart-spec" data-target="(tk-chart-[0-9a-f]+)" '
+                      r'data-src="\.\./\.\./_charts/([0-9a-f]+\.js)"></script>', out)
+    assert [r[0] for r in refs] == list(inline) and len(refs) == 2
+    assert not [payload for payload in inline.values() if payload in out]  # no specification is left inline
+    # Each file is a classic script that hands its chart's specification, unchanged, to the page's loader
+    # (the browser tests run them: every chart of every page is drawn from its file).
+    for chart_id, name in refs:
+        script = (tmp_path / "_charts" / name).read_text()
+        head, tail = f'window.trialkitChartSpec("{chart_id}", ', ");\n"
+        assert script.startswith(head) and script.endswith(tail)
+        payload = script[len(head):-len(tail)]
+        assert _json.loads(payload.replace("<\\/", "</")) == _json.loads(inline[chart_id].replace("<\\/", "</"))
+        assert "</script" not in payload  # safe inside a page too
+    assert externalise_chart_specs("<p>no chart</p>", tmp_path, str) == "<p>no chart</p>"
+
+
 def test_svg_data_uri_survives_an_html_attribute():
     from urllib.parse import unquote
 

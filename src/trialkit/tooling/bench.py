@@ -108,9 +108,10 @@ WAIT_IMAGES_READY_JS = """() => Array.from(document.querySelectorAll('.trialkit-
 
 
 def page_weight(html: Path, page_file: Path) -> int:
-    """Bytes of a page's HTML plus the pre-rendered chart images it loads (``_charts/*.svg``)."""
+    """Bytes of a page's HTML plus the chart files it loads (``_charts/``: pre-rendered images, ``.svg``,
+    and specifications, ``.js``)."""
     text = page_file.read_text(encoding="utf-8")
-    images = {html / "_charts" / name for name in re.findall(r'_charts/([0-9a-f]+\.svg)"', text)}
+    images = {html / "_charts" / name for name in re.findall(r'_charts/([0-9a-f]+\.(?:svg|js))"', text)}
     return page_file.stat().st_size + sum(p.stat().st_size for p in images if p.exists())
 
 
@@ -229,7 +230,7 @@ def report(result: dict, previous: dict | None = None) -> str:
         lines.append(f"- each cell: previous ({previous['when']}, {previous.get('html') or 'fresh build'}) → this run")
     lines += [
         "",
-        "| page | HTML and chart images (kB) | charts | every chart's first image (ms) | first screen interactive (ms) "
+        "| page | HTML and chart files (kB) | charts | every chart's first image (ms) | first screen interactive (ms) "
         "| shown after scrolling to a chart (ms) | interactive after scrolling to a chart (ms) | slowest redraw (ms) "
         "| over budget |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -238,7 +239,7 @@ def report(result: dict, previous: dict | None = None) -> str:
         lines.append(f"| {p['page']} | {pair(p, 'bytes', '.0f', 1000)} | {p['charts']} | {pair(p, 'first_image_ms')} "
                      f"| {pair(p, 'interactive_ms')} | {pair(p, 'scroll_visible_ms')} | {pair(p, 'scroll_interactive_ms')} | {pair(p, 'redraw_ms', '.1f')} "
                      f"| {', '.join(over_budget(p)) or '–'} |")
-    lines += ["", f"Budgets: page < {BUDGETS['page_bytes'] / 1e6:.1f} MB of HTML and chart images; every chart's first image visible "
+    lines += ["", f"Budgets: page < {BUDGETS['page_bytes'] / 1e6:.1f} MB of HTML and chart files (images, specifications); every chart's first image visible "
               f"< {BUDGETS['first_image_ms']} ms after navigation (and after scrolling to it); interactive < {BUDGETS['interactive_ms']} ms "
               f"(after navigation, or after scrolling to it); redraw < {BUDGETS['redraw_ms']} ms."]
     over = [p["page"] for p in result["pages"] if over_budget(p)]

@@ -298,7 +298,7 @@ def layout_problems(page) -> list[str]:
 
 
 # Tooltips show the title of a field, or its name when it has none: a name with an underscore is code.
-RAW_TOOLTIP_JS = r"""() => {
+RAW_TOOLTIP_JS = r"""async () => {
   const out = [];
   const walk = (spec, id) => {
     if (!spec || typeof spec !== 'object') return;
@@ -310,7 +310,12 @@ RAW_TOOLTIP_JS = r"""() => {
     for (const key of ['layer', 'hconcat', 'vconcat', 'concat']) (spec[key] || []).forEach(s => walk(s, id));
     if (spec.spec) walk(spec.spec, id);
   };
-  document.querySelectorAll('script.trialkit-chart-spec').forEach(n => walk(JSON.parse(n.textContent), n.getAttribute('data-target')));
+  // A spec is inline JSON, or a file the page's loader fetches (data-src): read each the way the page does.
+  for (const n of document.querySelectorAll('script.trialkit-chart-spec')) {
+    const id = n.getAttribute('data-target');
+    const spec = n.getAttribute('data-src') ? await window.trialkitLoadSpec(id) : JSON.parse(n.textContent);
+    walk(typeof spec === 'string' ? JSON.parse(spec) : spec, id);
+  }
   return out;
 }"""
 

@@ -187,6 +187,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         else:
             relative = lambda target: context["pathto"](target, 1)  # noqa: E731
         body = context["body"] = externalise_chart_images(body, Path(app.outdir), relative)
+        if app.builder.name != "singlehtml":  # on paper the figures are their images: no spec is loaded
+            body = context["body"] = externalise_chart_specs(body, Path(app.outdir), relative)
         # A classic deferred script (module scripts are refused on file://); it loads the bundle itself
         # when a chart comes near the viewport, after the pre-rendered images have been painted.
         app.add_js_file(LOADER_NAME, loading_method="defer")
@@ -219,6 +221,34 @@ def externalise_chart_images(body: str, outdir: Path, pathto) -> str:
         return f'<img class="tk-static" {match.group(1)}src="{pathto(f"{CHARTS_DIR}/{name}")}"'
 
     return CHART_IMAGE.sub(move, body)
+
+
+CHART_SPEC = re.compile(r'<script type="application/json" class="trialkit-chart-spec" data-target="tk-chart-([0-9a-f]+)">(.*?)</script>',
+                        re.S)
+
+
+def externalise_chart_specs(body: str, outdir: Path, pathto) -> str:
+    """Write every chart's Vega-Lite specification of a page's ``body`` (inline JSON, see
+    :func:`trialkit.charts.chart_html`) to ``outdir/_charts/<digest>.js`` and leave an empty element that
+    names the file (``data-src``).
+
+    A specification holds the figure's data (a laboratory's whole precomputed grid): inline, the heaviest
+    pages carried most of a megabyte of JSON that every reader downloaded and parsed before the page was
+    complete, although only the charts a reader scrolls to are ever drawn. The file is a classic script,
+    ``window.trialkitChartSpec("<id>", {...})`` (``fetch`` and module scripts are refused on ``file://``;
+    classic scripts are not), loaded by ``trialkit-charts.js`` when its chart comes near the viewport."""
+
+    def move(match: re.Match) -> str:
+        digest, payload = match.group(1), match.group(2)
+        target = outdir / CHARTS_DIR / f"{digest}.js"
+        script = f'window.trialkitChartSpec("tk-chart-{digest}", {payload});\n'
+        if not target.exists() or target.read_text(encoding="utf-8") != script:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(script, encoding="utf-8")
+        return (f'<script type="application/json" class="trialkit-chart-spec" data-target="tk-chart-{digest}" '
+                f'data-src="{pathto(f"{CHARTS_DIR}/{digest}.js")}"></script>')
+
+    return CHART_SPEC.sub(move, body)
 
 
 def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

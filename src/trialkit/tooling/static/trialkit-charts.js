@@ -267,7 +267,7 @@
   function draw(target, specText) {
     var spec;
     try {
-      spec = JSON.parse(specText);
+      spec = typeof specText === "string" ? JSON.parse(specText) : specText;
     } catch (err) {
       target.setAttribute("data-state", "error");
       console.error("trialkit: chart spec is not valid JSON", target.id, err);
@@ -330,16 +330,44 @@
     });
   }
 
-  var specs = {};
+  var specs = {};        // chart id -> its spec (JSON text inline in the page, or the object from its file)
+  var specSources = {};  // chart id -> address of its spec file (_charts/<digest>.js), until loaded
+  var specLoads = {};    // chart id -> promise of its spec
+  var specArrived = {};  // chart id -> resolve of that promise
   var queue = [];
   var busy = false;
+
+  // A spec file calls this when it runs (a classic script: it also works on file://).
+  window.trialkitChartSpec = function (id, spec) {
+    specs[id] = spec;
+    if (specArrived[id]) { specArrived[id](spec); delete specArrived[id]; }
+  };
+
+  function loadSpec(id) {
+    if (specs[id] !== undefined) { return Promise.resolve(specs[id]); }
+    if (!specSources[id]) { return Promise.reject(new Error("no specification for chart " + id)); }
+    if (!specLoads[id]) {
+      specLoads[id] = new Promise(function (resolve, reject) {
+        specArrived[id] = resolve;
+        var s = document.createElement("script");
+        s.src = specSources[id];
+        s.onload = function () {
+          if (specs[id] === undefined) { reject(new Error(specSources[id] + " did not define chart " + id)); }
+        };
+        s.onerror = function () { reject(new Error("could not load " + specSources[id])); };
+        document.head.appendChild(s);
+      });
+    }
+    return specLoads[id];
+  }
+  window.trialkitLoadSpec = loadSpec;  // the tests read the specs of a page's charts
 
   function pump() {
     if (busy || !queue.length) { return; }
     busy = true;
     var target = queue.shift();
-    loadBundle().then(function () {
-      return draw(target, specs[target.id]);
+    Promise.all([loadBundle(), loadSpec(target.id)]).then(function (loaded) {
+      return draw(target, loaded[1]);
     }, function (err) {
       target.setAttribute("data-state", "error");
       console.error("trialkit: " + err.message);
@@ -352,6 +380,7 @@
 
   function request(target) {
     if (target.getAttribute("data-state") !== "static" || queue.indexOf(target) >= 0) { return; }
+    loadSpec(target.id).catch(function () {});  // start now; a failure is reported when the chart is drawn
     queue.push(target);
     pump();
   }
@@ -394,7 +423,8 @@
       var target = document.getElementById(node.getAttribute("data-target"));
       if (!target) { return; }
       if (!target.getAttribute("data-state")) { target.setAttribute("data-state", "static"); }
-      specs[target.id] = node.textContent;
+      if (node.getAttribute("data-src")) { specSources[target.id] = node.getAttribute("data-src"); }
+      else { specs[target.id] = node.textContent; }
       targets.push(target);
       redrawOnResize(target);
     });
