@@ -178,7 +178,9 @@ def test_dropdowns_print_open_and_controls_are_left_out(printed):
 def test_printing_starts_even_inside_a_running_event_loop():
     # An earlier notebook run (nbclient) can leave an asyncio loop running in the test thread; Playwright's
     # sync API refuses to start there, so the browser job runs in a worker thread, and its errors come back.
+    # (The loops here run in a thread of their own: this one may already have a loop running.)
     import asyncio
+    import threading
 
     from trialkit.tooling.browser import outside_event_loop
 
@@ -189,17 +191,30 @@ def test_printing_starts_even_inside_a_running_event_loop():
             return x * 2
         raise AssertionError("the job ran inside the caller's event loop")
 
-    async def inside():
-        return outside_event_loop(job, 21)
-
-    assert asyncio.run(inside()) == 42
-    assert outside_event_loop(job, 4) == 8
-
     def fails():
         raise ValueError("from the worker")
 
-    async def failing():
-        return outside_event_loop(fails)
+    async def inside():
+        assert asyncio.get_running_loop()  # the situation being tested: a loop runs in the caller's thread
+        doubled = outside_event_loop(job, 21)
+        with pytest.raises(ValueError, match="from the worker"):
+            outside_event_loop(fails)
+        return doubled
 
-    with pytest.raises(ValueError, match="from the worker"):
-        asyncio.run(failing())
+    results = {}
+
+    def caller():
+        try:
+            results["inside"] = asyncio.run(inside())
+        except BaseException as error:  # reported in the test's thread below
+            results["error"] = error
+
+    thread = threading.Thread(target=caller)
+    thread.start()
+    thread.join()
+    assert "error" not in results, results.get("error")
+    assert results["inside"] == 42
+    thread = threading.Thread(target=lambda: results.__setitem__("outside", outside_event_loop(job, 4)))
+    thread.start()
+    thread.join()
+    assert results["outside"] == 8
