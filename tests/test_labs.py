@@ -226,11 +226,12 @@ def test_esmo_for_inovate_matches_form_2a_directly():
     inovate = dataclasses.replace(trials.describe("inovate"), primary_median_gain=1.0)
     grid = labs.esmo_grid(inovate, gains=(1.0, 3.0))
     direct = esmo.form_2a(0.58, 3.0, 6.7, qol_improved=False)
-    row = grid[(grid.hr_choice == "ci_low") & (grid.gain == 3.0) & ~grid.qol].iloc[0]
+    row = grid[(grid.hr_choice == "ci_low") & (grid.gain == 3.0) & ~grid.qol & ~grid["tail"]].iloc[0]
     assert (row.preliminary, row.grade) == (direct.preliminary, direct.grade)
-    assert set(grid.hr_choice) == {"ci_low", "value"}  # the upper limit, 1.03, grades no benefit
+    # the printed 97.5 % interval (0.58 to 1.03) re-expressed at 95 %: its upper limit, 0.99, is below 1
+    assert set(grid.hr_choice) == {"ci_low", "value", "ci_high"}
     with pytest.raises(ValueError, match="needs primary_median_gain"):
-        labs.esmo_grid(trials.describe("inovate"))
+        labs.esmo_grid(trials.describe("e1910"))
 
 
 def test_readings_name_what_the_chapters_glue():

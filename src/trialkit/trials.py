@@ -45,7 +45,13 @@ class Trial:
       any trial treatment), ``withdrawn_before_treatment`` (share of each arm, ``None`` when not
       reported), ``events_at_stop`` (events at the analysis that ended the trial early, ``None`` if it
       did not stop early), the primary endpoint's hazard ratio ``primary_hr`` (estimate, lower, upper
-      95 % limit), its printed ``primary_p`` and the printed gain in median ``primary_median_gain``.
+      95 % limit), its printed ``primary_p`` and the printed gain in median ``primary_median_gain``
+      (or the difference of the two printed medians when the gain itself is not printed).
+    * ``primary_hr_level``: the confidence level of the printed interval of ``primary_hr`` (0.95 unless
+      the publication prints another, e.g. 0.975 for a one-sided 0.0125 test); a consumer that needs a
+      95 % interval re-expresses it.
+    * ``landmark_survival``: percent alive in each arm at ``landmark_years`` (a printed landmark rate of
+      the primary endpoint), ``None`` when not printed.
     """
 
     study: str
@@ -68,6 +74,9 @@ class Trial:
     primary_hr: tuple[float, float, float] | None = None
     primary_p: str | None = None
     primary_median_gain: float | None = None
+    primary_hr_level: float = 0.95
+    landmark_survival: tuple[float, float] | None = None
+    landmark_years: float | None = None
 
     @property
     def never_treated(self) -> tuple[float, float] | None:
@@ -89,6 +98,15 @@ class Trial:
                 raise ValueError(f"{name} must be a pair (experimental, control), got {v!r}")
             for i, x in enumerate(v):
                 _check.integer(f"{name}[{i}]", x, low=1)
+        _check.real("primary_hr_level", self.primary_hr_level, low=0.5, high=1.0, high_open=True)
+        if (self.landmark_survival is None) != (self.landmark_years is None):
+            raise ValueError("landmark_survival and landmark_years must be given together")
+        if self.landmark_survival is not None:
+            if not (isinstance(self.landmark_survival, tuple) and len(self.landmark_survival) == 2):
+                raise ValueError(f"landmark_survival must be a pair (experimental, control) of percents, got {self.landmark_survival!r}")
+            for i, x in enumerate(self.landmark_survival):
+                _check.real(f"landmark_survival[{i}]", x, low=0.0, high=100.0)
+            _check.real("landmark_years", self.landmark_years, low=0.0, low_open=True)
         if self.looks is not None:
             looks = tuple(_check.real(f"looks[{i}]", f, low=0.0, high=1.0, low_open=True) for i, f in enumerate(self.looks))
             if not looks or looks[-1] != 1.0 or any(b <= a for a, b in zip(looks, looks[1:])):
@@ -142,6 +160,10 @@ class Source:
     primary_hr: str | None = None
     primary_p: str | None = None
     primary_median_gain: str | None = None
+    #: the experimental arm's median, when the gain is not printed (gain = this - control_median)
+    experimental_median: str | None = None
+    #: a printed landmark rate (percent alive) of the primary endpoint, with ``{arm}``; its time from the row
+    landmark_survival: str | None = None
 
 
 #: One entry per randomised study in ``data/``: which rows describe it (see :class:`Source`).
@@ -166,7 +188,8 @@ SOURCES: dict[str, Source] = {
         arm_labels=("Inotuzumab ozogamicin", "Standard therapy"),
         allocation="design/allocation", planned_events="planning/events_os", assumed_hr="planning/os_hr_assumed",
         alpha="planning/alpha_os_one_sided", alpha_sides=1, assumed_control_median="planning/os_median_assumed_standard",
-        control_median="survival/os_median_standard", primary_hr="survival/os_hr", primary_p="survival/os_p"),
+        control_median="survival/os_median_standard", primary_hr="survival/os_hr", primary_p="survival/os_p",
+        experimental_median="survival/os_median_inotuzumab", landmark_survival="survival/os_2y_{arm}"),
 }
 
 
@@ -238,6 +261,11 @@ def describe(study: str) -> Trial:
     if s.interim_fractions:
         looks = tuple(_num(study, r) / 100 for r in s.interim_fractions) + (1.0,)
     hr = _row(study, s.primary_hr) if s.primary_hr else None
+    gain = _num(study, s.primary_median_gain)
+    if gain is None and s.experimental_median:
+        if s.control_median is None:
+            raise ValueError(f"SOURCES[{study!r}]: experimental_median needs control_median to give the gain")
+        gain = round(_num(study, s.experimental_median) - _num(study, s.control_median), 10)
     return Trial(
         study=study, name=info["label"], arms=arms, arm_labels=s.arm_labels, n_per_arm=tuple(n),
         allocation=_ratio(study, s.allocation) if s.allocation else (1, 1), population=s.population,
@@ -251,5 +279,31 @@ def describe(study: str) -> Trial:
         events_at_stop=None if s.events_at_stop is None else int(_num(study, s.events_at_stop)),
         primary_hr=None if hr is None else (float(hr["value_num"]), float(hr["ci_low_num"]), float(hr["ci_high_num"])),
         primary_p=_row(study, s.primary_p)["value"] if s.primary_p else None,
-        primary_median_gain=_num(study, s.primary_median_gain),
+        primary_median_gain=gain,
+        primary_hr_level=0.95 if hr is None else _ci_level(study, s.primary_hr, hr),
+        **_landmark(study, s, arms),
     )
+
+
+def _ci_level(study: str, ref: str, row) -> float:
+    level = row["ci_level"]
+    if level != level:  # NaN
+        raise ValueError(f"data/{study}/{ref}: column ci_level is empty, but the interval of the hazard ratio needs its level")
+    return _check.real(f"data/{study}/{ref} ci_level", level, low=0.5, high=1.0, high_open=True)
+
+
+def _landmark(study: str, s: Source, arms) -> dict:
+    if s.landmark_survival is None:
+        return {}
+    rows = [_row(study, s.landmark_survival.format(arm=a)) for a in arms]
+    times = set()
+    for a, r in zip(arms, rows):
+        unit = r["time_unit"]
+        if unit not in ("years", "months") or r["time"] != r["time"]:
+            raise ValueError(f"data/{study}/{s.landmark_survival.format(arm=a)}: a landmark needs a time in years or "
+                             f"months (columns time, time_unit), got {r['time']!r} {unit!r}")
+        times.add(float(r["time"]) / (12.0 if unit == "months" else 1.0))
+    if len(times) != 1:
+        raise ValueError(f"SOURCES[{study!r}]: the landmark rates of the two arms are at different times {sorted(times)}")
+    return {"landmark_survival": tuple(_num(study, s.landmark_survival.format(arm=a)) for a in arms),
+            "landmark_years": times.pop()}

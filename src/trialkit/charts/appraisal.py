@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from trialkit import _check
 from trialkit.appraisal import esmo, flow, rob2
 
 ROB_COLOURS = {rob2.LOW: "#02C100", rob2.SOME: "#E2DF07", rob2.HIGH: "#BF0000"}
@@ -52,13 +53,40 @@ def _domain_note() -> list[str]:
             "; ".join(f"{d}: {rob2.DOMAIN_SHORT[d].lower()}" for d in list(rob2.DOMAINS)[3:])]
 
 
+#: Longest line of a row label of the traffic-light plot (characters): a phone column leaves the row
+#: labels about 38 % of 358 px (trialkit-charts.js), some 19 characters at 13 px, and cuts the rest.
+ROW_LABEL_CHARS = 16
+
+
+def wrap_label(label: str, width: int = ROW_LABEL_CHARS) -> list[str]:
+    """``label`` as lines of at most ``width`` characters: a line per ': '-separated part, each part
+    broken between words (a single longer word keeps its own line)."""
+    width = _check.integer("width", width, low=4)
+    lines = []
+    for part in str(label).split(": "):
+        line = ""
+        for word in part.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        if line:
+            lines.append(line)
+    return lines
+
+
 def traffic_light(assessments, title: str = "Risk of bias (RoB 2), domain by domain") -> alt.Chart:
-    """One row per assessed result, one column per domain and the overall judgment."""
+    """One row per assessed result, one column per domain and the overall judgment. Row labels are
+    wrapped (:func:`wrap_label`) so that they fit beside the plot on a phone column."""
     frame = _judgments(assessments)
-    results = list(dict.fromkeys(frame["result"]))
-    x = alt.X("domain:N", sort=_DOMAIN_ORDER, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=13))
-    y = alt.Y("result:N", sort=results, title=None,
-              axis=alt.Axis(labelLimit=0, labelFontSize=13, labelExpr="split(datum.label, ': ')"))
+    if frame["result"].str.contains("|", regex=False).any():
+        raise ValueError("assessment labels must not contain '|' (it separates the lines of a row label)")
+    frame["row"] = frame["result"].map(lambda r: "|".join(wrap_label(r)))
+    rows = list(dict.fromkeys(frame["row"]))
+    x = alt.X("domain:N", sort=_DOMAIN_ORDER, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=12))
+    y = alt.Y("row:N", sort=rows, title=None,
+              axis=alt.Axis(labelLimit=0, labelFontSize=13, labelExpr="split(datum.label, '|')"))
     tooltip = [alt.Tooltip("result:N", title="result"), alt.Tooltip("name:N", title="domain"),
                alt.Tooltip("judgment:N"), alt.Tooltip("reason:N")]
     base = alt.Chart(frame)
@@ -71,7 +99,7 @@ def traffic_light(assessments, title: str = "Risk of bias (RoB 2), domain by dom
         description=("Traffic-light plot of RoB 2 judgments: rows are assessed results, columns the five "
                      "domains and the overall judgment; each cell shows + for low risk, − for some concerns, "
                      "× for high risk. " + " ".join(f"{r.result}, {r.domain}: {r.judgment}." for r in frame.itertuples())),
-        width=56 * len(_DOMAIN_ORDER), height=max(70, 64 * len(results)),
+        width=56 * len(_DOMAIN_ORDER), height=max(70, max(64, 8 + 17 * max(r.count("|") + 1 for r in rows)) * len(rows)),
     ).configure_view(stroke=None)
 
 

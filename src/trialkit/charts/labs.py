@@ -7,6 +7,7 @@ or SYNTHETIC patients says so in its title or subtitle.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import altair as alt
 import pandas as pd
@@ -214,8 +215,9 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
 def rmst_lab_chart(trial: Trial, curves: pd.DataFrame, table: pd.DataFrame, summary: dict) -> alt.VConcatChart:
     """SYNTHETIC Kaplan-Meier curves with the area between them up to a horizon chosen with a slider,
     and the RMST difference (with its 95 % interval) against the horizon (:func:`trialkit.labs.rmst_lab`
-    on a dataset of ``trial``'s arms). The arm names label the curves directly: the experimental arm's
-    above its curve at 3/8 of the time axis from the right, the control arm's below its curve at 3/16."""
+    on a dataset of ``trial``'s arms). The read-out of the chosen horizon and the arm names, in the arms'
+    colours, stand in a text panel above the curves, never over them: text placed inside the plot
+    crossed a curve on a narrow (phone) column, where the plot shrinks but the text does not."""
     exp, ctl = trial.arms
     taus = sorted(table["tau"])
     tau = alt.param(name="tau", value=12.0 if 12.0 in taus else taus[len(taus) // 2],
@@ -231,25 +233,26 @@ def rmst_lab_chart(trial: Trial, curves: pd.DataFrame, table: pd.DataFrame, summ
         interpolate="step-after", color=PALETTE[2], opacity=0.35).encode(x=x, y=alt.Y("c:Q", scale=ys), y2="b:Q")
     lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
         x=x, y=alt.Y("survival:Q", scale=ys, title="Alive (%, SYNTHETIC Kaplan–Meier)"), color=arm_colour(trial, legend=False))
-    # direct labels instead of a legend (a concatenated chart places legends apart from their panel)
-    end = 12.0 * max(1, round(float(curves["time"].max()) / 24))  # half the follow-up, in whole years
-    at = {exp: (0.75 * end, 8.0, "left"), ctl: (0.375 * end, -12.0, "left")}
-    tags = pd.DataFrame([{"time": t, "survival": 100 * float(curves.loc[(curves["time"] - t).abs().idxmin(), arm]) + dy,
-                          "arm_label": trial.labels[arm], "align": al} for arm, (t, dy, al) in at.items()])
-    names = alt.layer(*[alt.Chart(tags[tags["align"] == al]).mark_text(align=al, fontSize=12.5, fontWeight="bold").encode(
-        x=x, y=alt.Y("survival:Q", scale=ys), text="arm_label:N", color=arm_colour(trial, legend=False)) for al in ("left", "right")])
     rule = alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(t=tau.name).mark_rule(color="#000000", strokeDash=[5, 3]).encode(
         x=alt.X("t:Q", scale=xs))
-    label = alt.Chart(table).transform_filter(near("tau", tau)).transform_calculate(
-        text="'RMST difference to ' + format(datum.tau, '.0f') + ' months: ' + format(datum.difference, '.2f') + "
-             "' months (95 % CI ' + format(datum.low, '.2f') + ' to ' + format(datum.high, '.2f') + ')'"
-    ).mark_text(align="right", x=515, y=12, fontSize=12, fontWeight="bold").encode(text="text:N")
-    top = alt.layer(area, lines, names, rule, label).properties(
-        width=520, height=260,
+    # the read-out and the arm names in a panel of their own, one line each (on a phone a fixed-position
+    # line is cut at the panel's edge, never drawn over a curve)
+    readout = alt.Chart(table).transform_filter(near("tau", tau)).transform_calculate(
+        head="'RMST difference to ' + format(datum.tau, '.0f') + ' months'",
+        ci="format(datum.difference, '.2f') + ' months (95 % CI ' + format(datum.low, '.2f') + ' to ' + format(datum.high, '.2f') + ')'")
+    head = readout.mark_text(align="left", baseline="top", x=0, y=0, fontSize=12.5, fontWeight="bold").encode(text="head:N")
+    ci = readout.mark_text(align="left", baseline="top", x=0, y=17, fontSize=11.5).encode(text="ci:N")
+    keys = pd.DataFrame({"arm_label": [trial.labels[a] for a in (exp, ctl)], "y": [36.0, 52.0]})
+    keys["key"] = "━ " + keys["arm_label"]
+    names = alt.Chart(keys).mark_text(align="left", baseline="top", x=0, fontSize=12.5, fontWeight="bold").encode(
+        y=alt.Y("y:Q", scale=None, axis=None), text="key:N", color=arm_colour(trial, legend=False))
+    panel = alt.layer(head, ci, names).properties(
+        width=520, height=66,
         title={"text": "Converging curves: the area between them up to a horizon",
                "subtitle": [f"The median difference ({summary['median_difference']:.1f} months) and the Cox HR ({summary['hr']:.2f}) "
                             "do not depend on the horizon.", "Green: the area between the curves up to τ, the RMST difference.",
                             SYNTHETIC_NOTE]})
+    top = alt.layer(area, lines, rule).properties(width=520, height=260)
     txs = alt.Scale(domain=[0, float(max(taus))], nice=False)
     band = alt.Chart(table).mark_area(opacity=0.2, color=PALETTE[2]).encode(
         x=alt.X("tau:Q", scale=txs, title="Horizon τ (months)"),
@@ -263,7 +266,7 @@ def rmst_lab_chart(trial: Trial, curves: pd.DataFrame, table: pd.DataFrame, summ
     bottom = alt.layer(band, zero, diff, point).properties(
         width=520, height=170, title={"text": f"RMST difference ({trial.arm_labels[0].lower()} − {trial.arm_labels[1].lower()}) by horizon",
                                       "subtitle": "Line: estimate; band: 95 % interval; dot: the chosen horizon", "fontSize": 13})
-    return alt.vconcat(top, bottom).add_params(tau).properties(
+    return alt.vconcat(panel, top, bottom, spacing=8).add_params(tau).properties(
         description=(f"Two panels on SYNTHETIC {trial.name} overall-survival data: the Kaplan-Meier curves with the area between them "
                      "shaded up to a horizon chosen with a slider, and the restricted mean survival time difference with its "
                      "95 % interval against the horizon, the chosen horizon marked."))
@@ -322,12 +325,20 @@ def exposure_lab_chart(trial: Trial, grid: pd.DataFrame, defaults: dict, publish
 
 # --- appraisal: ESMO-MCBS sensitivity ---------------------------------------------------------------
 
+#: Longest line of the ESMO read-out (characters at 11.5 px): fits a 358 px phone column beside the axis gutter.
+READOUT_CHARS = 40
 
-def esmo_sensitivity_chart(trial: Trial, grid: pd.DataFrame) -> alt.VConcatChart:
+
+def esmo_sensitivity_chart(trial: Trial, grid: pd.DataFrame, qol_credit: bool = True, tail_route: bool = True) -> alt.VConcatChart:
     """ESMO-MCBS form 2a grade of the trial's overall survival against the gain in median OS, for the
-    hazard ratio number the reader picks (select), the gain (slider, starting at the published gain) and
-    the quality-of-life credit (checkbox). ``grid``: :func:`trialkit.labs.esmo_grid`."""
+    hazard ratio number the reader picks (select), the gain (slider, starting at the published gain),
+    the quality-of-life credit (checkbox, ticked when ``qol_credit``) and, when ``grid`` has the
+    tail-of-the-curve route (column ``tail``), that route (checkbox, ticked when ``tail_route``).
+    ``grid``: :func:`trialkit.labs.esmo_grid`."""
     trial.need("primary_median_gain", by="esmo_sensitivity_chart")
+    for name, flag in (("qol_credit", qol_credit), ("tail_route", tail_route)):
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
     published_gain = trial.primary_median_gain
     labels = list(dict.fromkeys(grid["hr_label"]))
     gains = sorted(grid["gain"].unique())
@@ -335,32 +346,52 @@ def esmo_sensitivity_chart(trial: Trial, grid: pd.DataFrame) -> alt.VConcatChart
     gain = alt.param(name="esmo_gain", value=min(gains, key=lambda g: abs(g - published_gain)),
                      bind=alt.binding_range(min=gains[0], max=gains[-1], step=round(gains[1] - gains[0], 6),
                                             name="Gain in median OS (months) "))
-    qol = alt.param(name="esmo_qol", value=True, bind=alt.binding_checkbox(name="Credit the quality-of-life improvement "))
-    data = grid.assign(qol_num=grid["qol"].astype(int))
+    qol = alt.param(name="esmo_qol", value=qol_credit, bind=alt.binding_checkbox(name="Credit the quality-of-life improvement "))
+    tail_col = grid["tail"] if "tail" in grid else pd.Series(False, index=grid.index)
+    has_tail = bool(tail_col.any())
+    # the read-out, wrapped in Python to lines short enough for a phone column (a fixed-position line
+    # is cut at the panel's edge there): the hazard ratio entered, then the module's reasons
+    readout = ["|".join([f"HR entered: {h:.2f}"] + [ln for r in reasons.split("; ") for ln in textwrap.wrap(r, READOUT_CHARS)])
+               for h, reasons in zip(grid["hr_used"], grid["reasons"])]
+    data = grid.assign(qol_num=grid["qol"].astype(int), tail_num=tail_col.astype(int), readout=readout)
     base = alt.Chart(data).transform_filter(alt.datum.hr_label == hr_pick).transform_filter(
         f"datum.qol_num == ({qol.name} ? 1 : 0)")
+    inputs = [hr_pick, gain, qol]
+    if has_tail:
+        trial.need("landmark_years", by="esmo_sensitivity_chart (tail route)")
+        tail = alt.param(name="esmo_tail", value=tail_route,
+                         bind=alt.binding_checkbox(name=f"Count the {trial.landmark_years:g}-year survival gain "))
+        base = base.transform_filter(f"datum.tail_num == ({tail.name} ? 1 : 0)")
+        inputs.append(tail)
+    else:
+        base = base.transform_filter("datum.tail_num == 0")
     xs = alt.Scale(domain=[gains[0], gains[-1]], nice=False)
     ys = alt.Scale(domain=[0.5, 5.5], nice=False)
-    x = alt.X("gain:Q", title="Gain in median overall survival (months)", scale=xs)
+    x = alt.X("gain:Q", title="Gain in median OS (months)", scale=xs)
     line = base.mark_line(interpolate="step-after", color=PALETTE[0]).encode(
         x=x, y=alt.Y("grade:Q", title="ESMO-MCBS grade (form 2a)", scale=ys, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")))
     here = base.transform_filter(near("gain", gain))
     point = here.mark_point(filled=True, size=160, color=PALETTE[1], stroke="#000000").encode(
         x=x, y=alt.Y("grade:Q", scale=ys), tooltip=[alt.Tooltip("gain:Q", format=".1f"), alt.Tooltip("grade:Q"), alt.Tooltip("reasons:N")])
-    pub = alt.Chart(pd.DataFrame({"g": [published_gain], "t": [f"published gain {published_gain:g} months"]}))
+    pub = alt.Chart(pd.DataFrame({"g": [published_gain], "t": ["published gain"]}))
     pub_rule = pub.mark_rule(strokeDash=[5, 4], color="#555555").encode(x=alt.X("g:Q", scale=xs))
     pub_text = pub.mark_text(align="left", dx=4, y=8, fontSize=11, color="#333333").encode(x=alt.X("g:Q", scale=xs), text="t:N")
     plot = alt.layer(line, pub_rule, pub_text, point).properties(width=520, height=220)
     read = here.transform_calculate(
-        head="'Grade ' + datum.grade + ' (preliminary grade ' + datum.preliminary + '); HR entered: ' + format(datum.hr_used, '.2f')",
-        lines="split(datum.reasons, '; ')")
+        head="'Grade ' + datum.grade + ' (preliminary grade ' + datum.preliminary + ')'",
+        lines="split(datum.readout, '|')")
     t1 = read.mark_text(align="left", baseline="top", x=0, y=0, fontSize=14, fontWeight="bold").encode(text="head:N")
     t2 = read.mark_text(align="left", baseline="top", x=0, y=22, fontSize=11.5, lineHeight=15).encode(text="lines:N")
-    panel = alt.layer(t1, t2).properties(width=520, height=70)
-    return alt.vconcat(panel, plot, spacing=6).add_params(hr_pick, gain, qol).properties(
-        title={"text": f"ESMO-MCBS v1.1 grade of {trial.name}'s overall survival, and its inputs",
-               "subtitle": ["Computed by trialkit.appraisal.esmo (form 2a; the stratum is set by the control-arm median).",
-                            "The form uses the lower 95 % limit of the hazard ratio; the other choices show how much rests on it."]},
+    n_lines = max(r.count("|") + 1 for r in readout)
+    panel = alt.layer(t1, t2).properties(width=520, height=max(70, 26 + 15 * n_lines))
+    subtitle = ["Computed by trialkit.appraisal.esmo (form 2a; the stratum is set by the control-arm median).",
+                "The form uses the lower 95 % limit of the hazard ratio; the other choices show how much rests on it."]
+    if abs(trial.primary_hr_level - 0.95) > 1e-12:
+        subtitle.append(f"The printed {100 * trial.primary_hr_level:g} % interval is re-expressed at 95 % (log scale).")
+    return alt.vconcat(panel, plot, spacing=6).add_params(*inputs).properties(
+        title={"text": f"ESMO-MCBS v1.1 grade of {trial.name}'s overall survival, and its inputs", "subtitle": subtitle},
         description=(f"Step chart of the ESMO-MCBS form 2a grade against the gain in median overall survival for {trial.name}, for "
                      "the hazard-ratio number chosen in a drop-down, the gain set with a slider and the quality-of-life "
-                     "credit set with a checkbox; a text line reads out the grade and the module's reasons."))
+                     "credit set with a checkbox" + ("; a second checkbox adds the route through the landmark survival gain"
+                                                     if has_tail else "")
+                     + "; a text line reads out the grade and the module's reasons."))

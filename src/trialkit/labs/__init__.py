@@ -34,6 +34,7 @@ experimental arm, hazard ratios experimental / control estimated by Cox regressi
 
 from trialkit.labs._common import SEED  # noqa: F401
 from trialkit.labs.esmo_grade import ESMO_HR_CHOICES, esmo_grade, esmo_grid, esmo_inputs, esmo_readings  # noqa: F401
+from trialkit.labs.esmo_grade import esmo_sensitivity_readings, interval_at_95, tail_route_applies  # noqa: F401
 from trialkit.labs.exclusion import (  # noqa: F401
     responders_by_denominator, responders_readings, withdrawal_lab, withdrawal_readings)
 from trialkit.labs.exposure import RATE_SCENARIOS, exposure_lab, exposure_readings, poisson_exposure_months  # noqa: F401

@@ -297,6 +297,66 @@ def layout_problems(page) -> list[str]:
     return page.evaluate(LAYOUT_JS) + page.evaluate(EMPTY_PANEL_JS)
 
 
+# Labels a reader cannot read at the current viewport (charts drawn): an axis label cut short with an
+# ellipsis, two labels of one axis drawn over each other, and a text mark drawn across a line mark of
+# its own plot (a direct label or read-out over a curve). Lines are sampled along their length.
+LABEL_JS = r"""() => {
+  const out = [];
+  const shrink = (r, d) => ({left: r.left + d, right: r.right - d, top: r.top + d, bottom: r.bottom - d});
+  const visible = t => { const cs = getComputedStyle(t); return t.getBoundingClientRect().width > 0 && cs.opacity !== '0'
+    && parseFloat(t.getAttribute('opacity') ?? '1') > 0 && parseFloat(t.getAttribute('fill-opacity') ?? '1') > 0; };
+  for (const c of document.querySelectorAll('.trialkit-chart')) {
+    const svg = c.querySelector('.tk-live svg');
+    if (!svg) continue;
+    // 1. axis labels cut short, or drawn over a neighbour of the same axis
+    for (const axis of svg.querySelectorAll('.role-axis')) {
+      const labels = Array.from(axis.querySelectorAll('.role-axis-label text')).filter(visible);
+      const cut = labels.find(t => t.textContent.endsWith('…'));
+      if (cut) out.push(`chart ${c.id}: axis label "${cut.textContent}" is cut short`);
+      const boxes = labels.map(t => shrink(t.getBoundingClientRect(), 1));
+      outer: for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+          out.push(`chart ${c.id}: axis labels "${labels[i].textContent}" and "${labels[j].textContent}" overlap`);
+          break outer;
+        }
+      }
+    }
+    // 2. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
+    //    is a defect whichever view each belongs to); axis labels and titles are not text marks
+    {
+      const texts = Array.from(svg.querySelectorAll('.mark-text.role-mark text')).filter(visible).filter(t => t.textContent.trim());
+      const lines = Array.from(svg.querySelectorAll('.mark-line.role-mark path'));
+      if (!texts.length || !lines.length) continue;
+      const points = [];
+      for (const l of lines) {
+        const len = l.getTotalLength ? l.getTotalLength() : 0;
+        const m = l.getScreenCTM();
+        if (!len || !m) continue;
+        const n = Math.min(2000, Math.max(50, Math.ceil(len / 2)));
+        for (let k = 0; k <= n; k++) {
+          const q = l.getPointAtLength(len * k / n);
+          points.push({x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f});
+        }
+      }
+      for (const t of texts) {
+        const r = shrink(t.getBoundingClientRect(), 2);
+        if (points.some(q => q.x > r.left && q.x < r.right && q.y > r.top && q.y < r.bottom)) {
+          out.push(`chart ${c.id}: text "${t.textContent.slice(0, 40)}" is drawn over a line`);
+        }
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def label_problems(page) -> list[str]:
+    """Cut or overlapping axis labels and text drawn over a line, at the page's current viewport (call
+    after :func:`wait_for_charts`)."""
+    return page.evaluate(LABEL_JS)
+
+
 # Tooltips show the title of a field, or its name when it has none: a name with an underscore is code.
 RAW_TOOLTIP_JS = r"""async () => {
   const out = [];
