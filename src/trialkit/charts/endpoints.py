@@ -105,7 +105,7 @@ def estimand_explorer(grid: pd.DataFrame, times, curve_times, *, control_early=(
     panel = alt.layer(between, half, horizon_rule, landmark_rule, curves, medians, landmark_points).properties(
         width=560, height=300,
         title={"text": "The two curves", "fontSize": 13,
-               "subtitle": "Shaded: area between the curves up to the RMST horizon (dashed line). Solid line: landmark. Dotted: medians."})
+               "subtitle": "Shaded to the RMST horizon (dashed). Solid: landmark. Dotted: medians."})
 
     # --- the four summaries, as a small table drawn with text marks ---------------------------------
     fmt = {
@@ -138,8 +138,7 @@ def estimand_explorer(grid: pd.DataFrame, times, curve_times, *, control_early=(
 
     return alt.vconcat(panel, table, spacing=18).add_params(*params).properties(
         title={"text": "Four summaries of the same two survival curves",
-               "subtitle": ["Hazards are constant before and after the change point; set them with the controls below.",
-                            "Contrasts are experimental minus control (hazard ratio: experimental / control)."]},
+               "subtitle": "Contrasts: experimental minus control (hazard ratio: experimental / control)."},
         description=("Two survival curves, control and experimental, with piecewise-constant hazards set by sliders, and a "
                      "table of their medians, landmark survival, restricted mean survival time and average hazard ratio, "
                      "showing when the four summaries agree and when they disagree."),

@@ -24,6 +24,8 @@
   so that the data dictionary can offer each table for download.
 * It lets folded code cells be named by their visible label ("Show the code").
 * It removes an invalid ARIA role from reference lists and names the sidebar's section toggles.
+* It loads MathJax only on pages that have math (Sphinx would also load it on every page whose table of
+  contents reaches a page with math, such as the front page).
 * It removes sphinx-thebe's hooks (they write a CDN address into every page; the book has no live code).
 """
 
@@ -291,6 +293,24 @@ def _name_sidebar_toggles(app: Sphinx, pagename: str, templatename: str, context
     context["generate_toctree_html"] = named
 
 
+def _mathjax_only_with_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Sphinx counts a page as having equations when any page below it in the table of contents has
+    some, so the root page (which lists the whole book) loads MathJax without any math. Keep MathJax
+    (the offline copy) and its configuration only on pages whose own text has math."""
+    if app.builder.format != "html" or app.registry.html_assets_policy == "always":
+        return
+    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+        return
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    mathjax = app.config.mathjax_path
+    drop = [js for js in scripts if getattr(js, "filename", js) in (f"_static/{mathjax}", mathjax)
+            or "window.MathJax" in (getattr(js, "attributes", {}) or {}).get("body", "")]
+    for js in drop:
+        scripts.remove(js)
+
+
 def _disable_thebe(app: Sphinx) -> None:
     """Jupyter Book always loads sphinx-thebe, which writes an unpkg.com address into every page even
     when launch buttons are off. The course has no live-code buttons, so its hooks are removed."""
@@ -314,5 +334,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme builds its buttons
     app.connect("html-page-context", _course_button, priority=600)  # after it
-    app.connect("html-page-context", _name_sidebar_toggles, priority=900)  # after the theme's own handler
+    app.connect("html-page-context", _name_sidebar_toggles, priority=900)
+    app.connect("html-page-context", _mathjax_only_with_math, priority=950)  # after sphinx.ext.mathjax (500)  # after the theme's own handler
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,8 +6,9 @@
    chart comes near the viewport, and replaces each image by the interactive chart only when that chart
    is near the viewport. Before drawing, the spec is fitted to the width of its column: single views
    fill it, side-by-side panels share it and are stacked below a breakpoint, long titles wrap. When a
-   figure with controls is taller than most of the screen, its controls move above it and stay in view
-   while the reader scrolls through the figure. */
+   figure with controls is taller than most of the screen, its controls move above it and the figure is
+   fitted to the window's height (plots a little shorter, the control panel scrolling in its own box if
+   need be), so that controls and chart are in view together and nothing ever covers the chart. */
 (function () {
   "use strict";
   var STACK_BELOW = 600;      // px of column width under which side-by-side panels are stacked
@@ -117,6 +118,40 @@
     });
   }
 
+  // A read-out table drawn with text marks (four or more columns at fixed x, rows at fixed y) is too
+  // cramped on a narrow column: each row is reflowed into two lines, its first cell (the row's name) on
+  // the full width above its other cells, which keep their column headings. Nothing is dropped but the
+  // heading of the name column. Returns false when `s` is not such a table.
+  // `left`: room (px) left of the view, kept for the axes of plots stacked with it, that the table may use.
+  function reflowTable(s, width, left) {
+    var marks = textMarks(s, []);
+    var cells = marks.map(function (t) {
+      var enc = t.encoding || {};
+      return { t: t, x: enc.x && typeof enc.x.value === "number" ? enc.x.value : null,
+               y: enc.y && typeof enc.y.value === "number" ? enc.y.value : null };
+    });
+    if (!cells.length || cells.some(function (c) { return c.x === null || c.y === null; })) { return false; }
+    var uniq = function (a) { return a.filter(function (v, i) { return a.indexOf(v) === i; }).sort(function (p, q) { return p - q; }); };
+    var xs = uniq(cells.map(function (c) { return c.x; })), ys = uniq(cells.map(function (c) { return c.y; }));
+    if (xs.length < 4 || ys.length < 3) { return false; }
+    left = left || 0;
+    var line = 15, colW = (width + left) / (xs.length - 1);
+    cells.forEach(function (c) {
+      var col = xs.indexOf(c.x), row = ys.indexOf(c.y), m = c.t.mark;
+      m.fontSize = 10.5; m.dx = 0; m.align = "left";
+      if (row === 0 && col === 0) { c.t.encoding.text = { value: "" }; return; }  // the name column's heading
+      var top = row === 0 ? ys[0] : ys[0] + 8 + (row - 1) * (2 * line + 6) + line;
+      if (col === 0) {
+        c.t.encoding.x.value = -left; c.t.encoding.y.value = top; m.limit = Math.floor(width + left) - 2; m.fontWeight = "bold";
+      } else {
+        c.t.encoding.x.value = Math.round((col - 1) * colW - left); c.t.encoding.y.value = row === 0 ? ys[0] : top + line;
+        m.limit = Math.max(24, Math.floor(colW) - 4);
+      }
+    });
+    s.height = ys[0] + 8 + (ys.length - 1) * (2 * line + 6) + 6;
+    return true;
+  }
+
   // Give every view of `s` a width so that the whole figure is about `width` px wide. Beside each leaf
   // view (a single or layered chart) room is kept for its axes and legends: `room.guess` px at first,
   // then what the first drawing measured for that leaf (`room.measured[i]`, in reading order).
@@ -124,16 +159,16 @@
     if (!isLeaf(s)) { fitTitle(s, width); }
     if (isLeaf(s)) {
       var i = room.next++;
-      var w = numericWidth(s);
+      var w = numericWidth(s), extra = 0;
       if (w !== null) {
         if (top) {
           s.width = Math.max(120, Math.floor(width));
           s.autosize = { type: "fit-x", contains: "padding" };
         } else {
-          var extra = room.measured && room.measured[i] !== undefined ? room.measured[i] : room.guess;
+          extra = room.measured && room.measured[i] !== undefined ? room.measured[i] : room.guess;
           s.width = Math.max(80, Math.floor(width - extra));
         }
-        if (width < STACK_BELOW) { limitTexts(s, s.width, w); }
+        if (width < STACK_BELOW && !reflowTable(s, s.width, Math.max(0, Math.min(60, extra - 12)))) { limitTexts(s, s.width, w); }
       }
       fitTitle(s, top || typeof s.width !== "number" ? width : s.width + 30);
       return;
@@ -260,14 +295,45 @@
     return Math.ceil(over);
   }
 
+  // The height a figure with controls may take: the window below the theme's sticky bar.
+  function heightBudget() { return window.innerHeight - stickyHeaderHeight() - 12; }
+
+  // Scale the height of every view that draws a plot (not a read-out of text marks) by `f`.
+  function scaleHeights(s, f) {
+    if (!s || typeof s !== "object") { return; }
+    if (isLeaf(s)) {
+      var textOnly = textMarks(s, []).length && !(s.layer || [s]).some(function (l) {
+        var m = l.mark; return m && m !== "text" && m.type !== "text"; });
+      if (!textOnly) { s.height = Math.round((typeof s.height === "number" ? s.height : 300) * f); }
+      return;
+    }
+    ["hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { scaleHeights(c, f); }); });
+    if (s.spec) { scaleHeights(s.spec, f); }
+  }
+  function plotHeight(s) {  // total height of the plots stacked in `s` (side by side: the tallest)
+    if (!s || typeof s !== "object") { return 0; }
+    if (isLeaf(s)) {
+      var textOnly = textMarks(s, []).length && !(s.layer || [s]).some(function (l) {
+        var m = l.mark; return m && m !== "text" && m.type !== "text"; });
+      return textOnly ? 0 : (typeof s.height === "number" ? s.height : 300);
+    }
+    if (s.vconcat) { return s.vconcat.reduce(function (a, c) { return a + plotHeight(c); }, 0); }
+    if (s.hconcat) { return Math.max.apply(null, s.hconcat.map(plotHeight).concat([0])); }
+    if (s.concat) { return s.concat.reduce(function (a, c) { return a + plotHeight(c); }, 0) / Math.max(1, s.columns || s.concat.length); }
+    return s.spec ? plotHeight(s.spec) : 0;
+  }
+  var MIN_SCALE = 0.6;  // plots are never squeezed below 60 % of their designed height
+
   function embed(target, live, spec) {
     return window.vegaEmbed(live, spec, { mode: "vega-lite", actions: false, renderer: "svg" });
   }
 
-  function draw(target, specText) {
+  function draw(target, specText, heightScale) {
     var spec;
     try {
-      spec = typeof specText === "string" ? JSON.parse(specText) : specText;
+      // (a spec loaded from its file is kept as an object: copy it, the fitting below changes it)
+      spec = typeof specText === "string" ? JSON.parse(specText) : clone(specText);
+      if (heightScale && heightScale < 1) { scaleHeights(spec, heightScale); }
     } catch (err) {
       target.setAttribute("data-state", "error");
       console.error("trialkit: chart spec is not valid JSON", target.id, err);
@@ -320,9 +386,30 @@
       target.vegaView = result.view;
       target._tkResult = result;
       target._tkFitted = fitted;
-      if (live.querySelector(".vega-bindings") && live.getBoundingClientRect().height > 0.7 * window.innerHeight) {
-        target.classList.add("tk-tall");
+      var bindings = live.querySelector(".vega-bindings");
+      if (bindings) {
+        // A figure with controls fits the window, controls included, so that the reader sees both at
+        // once without anything covering the chart: first the plots give up height (down to MIN_SCALE),
+        // then the control panel scrolls inside its own box (at least a quarter of the window).
+        var budget = heightBudget(), svgBox = live.querySelector("svg");
+        var svgH = svgBox ? svgBox.getBoundingClientRect().height : 0, total = live.getBoundingClientRect().height;
+        if (total > budget && !heightScale) {
+          var plots = plotHeight(fitted);
+          var f = plots ? Math.max(MIN_SCALE, Math.min(1, (plots - (total - budget)) / plots)) : 1;
+          if (f < 0.98) {
+            result.finalize();
+            live.remove();
+            target.classList.remove("tk-tall", "tk-squeezed");
+            return draw(target, specText, f);
+          }
+        }
+        if (total > 0.7 * window.innerHeight) { target.classList.add("tk-tall"); }
+        if (total > budget) {
+          target.classList.add("tk-squeezed");
+          target.style.setProperty("--tk-panel-max", Math.max(Math.round(budget / 4), Math.floor(budget - svgH - 16)) + "px");
+        }
       }
+      if (heightScale) { target.setAttribute("data-height-scale", heightScale.toFixed(2)); }
       document.dispatchEvent(new CustomEvent("trialkit:chart-rendered", { detail: { id: target.id } }));
     }).catch(function (err) {
       target.setAttribute("data-state", "error");
@@ -397,7 +484,7 @@
         if (target._tkResult) { target._tkResult.finalize(); }
         var old = target.querySelector(".tk-live");
         if (old) { old.remove(); }
-        target.classList.remove("tk-tall");
+        target.classList.remove("tk-tall", "tk-squeezed");
         draw(target, specs[target.id]);
       }, 200);
     }).observe(target);
