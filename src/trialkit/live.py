@@ -6,12 +6,14 @@ has two layers:
 
 * a *run* function (:func:`run_stopping`, :func:`run_withdrawal`, :func:`run_transplant`,
   :func:`run_rmst`, :func:`run_exposure`; for E1910 and the pooled analysis :func:`run_transplant_timing`,
-  :func:`run_immortal`, :func:`run_epv`, :func:`run_subgroup`): plain parameters in, the laboratory's result and its chart
+  :func:`run_immortal`, :func:`run_epv`, :func:`run_subgroup`; for INO-VATE ALL :func:`run_two_endpoints`,
+  :func:`run_horizon`, :func:`run_early_subset`, :func:`run_transplant_response`, :func:`run_responders`): plain parameters in, the laboratory's result and its chart
   out. It checks every parameter against :data:`RANGES` (the ranges the method supports; an error names
   the argument and its range) and reports progress through an optional callback ``progress(done,
-  total)``, once per simulated grid point.
+  total)``, once per simulated grid point (or chunk of shuffles).
 * a *widget* function (:func:`stopping`, :func:`withdrawal`, :func:`transplant`, :func:`rmst`,
-  :func:`exposure`, :func:`transplant_timing`, :func:`immortal`, :func:`epv`, :func:`subgroup`): sliders and menus that call the run function when they change, with a progress
+  :func:`exposure`, :func:`transplant_timing`, :func:`immortal`, :func:`epv`, :func:`subgroup`,
+  :func:`two_endpoints`, :func:`horizon`, :func:`early_subset`, :func:`transplant_response`, :func:`responders`): sliders and menus that call the run function when they change, with a progress
   bar while it runs. During the book build (:func:`trialkit.book.in_book_build`) it returns ``None``
   (the cell shows nothing; the page's text says once that the laboratories are live when the chapter
   runs locally): the static book never shows a control that does nothing.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import numpy as np
 import pandas as pd
 
 from trialkit import _check, labs, synth
@@ -56,6 +59,19 @@ RANGES = {
     "prevalence": (0.05, 0.95),
     "se_log_hr": (0.02, 2.0),
     "n_draws": (100, 20_000),
+    "alpha_one_sided": (0.001, 0.1),
+    "alpha_share": (0.05, 0.95),
+    "expected_z": (0.0, 8.0),
+    "correlation": (-0.95, 0.95),
+    "horizon_months": (0.5, 120.0),
+    "horizon_step_months": (0.25, 24.0),
+    "n_shuffles": (100, 5000),
+    "alpha_two_sided": (0.01, 0.2),
+    "remission_rate": (0.02, 0.98),
+    "rate_difference": (-0.9, 0.9),
+    "max_drift": (0.01, 0.5),
+    "cohort_patients": (100, 5000),
+    "responder_hr": (0.1, 0.95),
 }
 
 def _in(name: str, value, key: str | None = None, integer: bool = False):
@@ -580,3 +596,342 @@ def subgroup(true_hr: float, se_a: float, se_b: float, observed: tuple):
         "se_b": _slider("float", "Standard error of log HR, second subgroup", round(float(se_b), 2), "se_log_hr", 0.01, ".2f"),
         "n": _slider("int", "Simulated trials", 1000, "n_draws", 100),
     }, run, note="SIMULATED trials")
+
+
+# --- INO-VATE ALL: two endpoints, the horizon, the early subset, transplant after response, responders ---
+
+
+def _prop(obj, name: str):
+    """A schema property of an Altair object (``None`` when unset); Altair's attribute access returns
+    setter methods for some properties (``X.scale``, ``X.sort``), item access the value."""
+    if obj is None:
+        return None
+    try:
+        value = obj[name]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return None if value is alt_undefined() else value
+
+
+def _rename_category(chart, fields, old: str, new: str):
+    """Rename one category of each of ``fields`` in the chart's and every layer's data and in the sort
+    lists of the encodings (a row label the chart function writes, which the reader's parameters make
+    untrue)."""
+    for layer in [chart, *(getattr(chart, "layer", None) or [])]:
+        frame = getattr(layer, "data", None)
+        if isinstance(frame, pd.DataFrame):
+            layer.data = frame.assign(**{f: frame[f].replace(old, new) for f in fields if f in frame.columns})
+        encoding = _prop(layer, "encoding")
+        for channel in ("x", "y", "color", "yOffset"):
+            ch = _prop(encoding, channel)
+            sort = _prop(ch, "sort")
+            if isinstance(sort, list) and old in sort:
+                ch["sort"] = [new if s == old else s for s in sort]
+    return chart
+
+
+def _widen_domain(chart, channel: str, values, step: float | None = None):
+    """Widen the fixed scale domain of ``channel`` in every layer to hold ``values`` (rounded outwards to
+    ``step``), so that the reader's parameters never draw marks outside the plot."""
+    import math
+
+    v = [float(x) for x in values if x == x and math.isfinite(float(x))]
+    if not v:
+        return chart
+    lo, hi = min(v), max(v)
+    if step:
+        lo, hi = step * math.floor(lo / step), step * math.ceil(hi / step)
+    for layer in [chart, *(getattr(chart, "layer", None) or [])]:
+        scale = _prop(_prop(_prop(layer, "encoding"), channel), "scale")
+        domain = _prop(scale, "domain")
+        if isinstance(domain, list) and len(domain) == 2:
+            scale["domain"] = [min(domain[0], lo), max(domain[1], hi)]
+    return chart
+
+
+#: The correlations between the two test statistics that the live two-endpoint laboratory computes (the
+#: figure's slider chooses among them): wider and finer than the book's grid, including negative values.
+LIVE_CORRELATIONS = tuple(float(r) for r in np.round(np.arange(-0.5, 0.951, 0.05), 2))
+
+
+def run_two_endpoints(alpha_one_sided: float, expected_z_a: float, expected_z_b: float, *, alpha_share_a: float = 0.5,
+                      correlations=LIVE_CORRELATIONS, names=("endpoint A", "endpoint B"), progress=None):
+    """Two primary endpoints, live (:func:`trialkit.labs.two_endpoints_lab`) with the reader's whole
+    one-sided alpha, the share of it the split gives endpoint A, and the expected z statistic of each
+    endpoint under its planned effect (the book derives them from the published powers with
+    :func:`trialkit.labs.drift_from_power`), over ``correlations`` (one progress step per correlation;
+    the figure's slider chooses among them). ``names``: the endpoints' names in the figure.
+
+    Returns ``(grid, chart)``."""
+    from trialkit.charts import inovate as inovate_charts
+
+    alpha = _in("alpha_one_sided", alpha_one_sided)
+    za = _in("expected_z_a", expected_z_a, "expected_z")
+    zb = _in("expected_z_b", expected_z_b, "expected_z")
+    share = _in("alpha_share_a", alpha_share_a, "alpha_share")
+    if isinstance(correlations, (str, bytes)) or not hasattr(correlations, "__len__") or len(correlations) < 2:
+        raise ValueError(f"correlations must list at least two correlations in {list(RANGES['correlation'])}, got {correlations!r}")
+    rhos = [_in(f"correlations[{i}]", r, "correlation") for i, r in enumerate(correlations)]
+    if len(set(rhos)) != len(rhos):
+        raise ValueError(f"correlations must not repeat a value, got {rhos}")
+    if isinstance(names, (str, bytes)) or len(names) != 2:
+        raise ValueError(f"names must be the two endpoints' names (A, B), got {names!r}")
+    parts = []
+    for k, rho in enumerate(rhos):
+        _progress(progress, k, len(rhos))
+        parts.append(labs.two_endpoints_lab(alpha, za, zb, correlations=(rho,), share_a=share))
+    _progress(progress, len(rhos), len(rhos))
+    frame = pd.concat(parts, ignore_index=True)
+    chart = inovate_charts.two_endpoints_chart(frame, names[0], names[1])
+    if not np.isclose(share, 0.5):
+        # the figure's row says "evenly": name the reader's split instead (percent of the alpha to A and to B)
+        chart = _rename_category(chart, ("strategy_short", "strategy_label"), labs.two_endpoints.STRATEGIES["split"],
+                                 f"Alpha split {100 * share:.0f}:{100 * (1 - share):.0f}")
+    return frame, chart
+
+
+def run_horizon(trial: Trial, dataset: str, *, first_horizon: float = 3.0, last_horizon: float = 36.0,
+                horizon_step: float = 3.0, n_shuffles: int = 1000, alpha_two_sided: float = 0.05, chunk: int = 250,
+                seed: int = labs.SEED, progress=None):
+    """Choosing the horizon after looking, live (:func:`trialkit.labs.horizon_lab`) on any two-arm
+    SYNTHETIC dataset of the trial (:func:`rmst_datasets`), with the reader's candidate horizons (from
+    ``first_horizon`` to ``last_horizon`` every ``horizon_step`` months), number of shuffles and
+    two-sided level. The shuffles run in chunks of at most ``chunk`` (one progress step each; chunk
+    ``k`` is the laboratory with seed ``seed + k``) and the shares are pooled over chunks.
+
+    Returns ``(by_horizon, by_choice, chart)``."""
+    from trialkit.charts import inovate as inovate_charts
+
+    allowed = rmst_datasets(trial)
+    if dataset not in allowed:
+        raise ValueError(f"dataset must be one of {allowed} (SYNTHETIC datasets with {trial.name}'s two arms), got {dataset!r}")
+    first = _in("first_horizon", first_horizon, "horizon_months")
+    last = _in("last_horizon", last_horizon, "horizon_months")
+    step = _in("horizon_step", horizon_step, "horizon_step_months")
+    n = _in("n_shuffles", n_shuffles, integer=True)
+    alpha = _in("alpha_two_sided", alpha_two_sided)
+    chunk = _check.integer("chunk", chunk, low=20, high=100_000)
+    frame = synth.frame(dataset)
+    end = float(min(frame.loc[frame["arm"] == a, "time"].max() for a in trial.arms))
+    if last > end:
+        raise ValueError(f"last_horizon must be at most {end:.1f} months (the last follow-up of the shorter arm "
+                         f"in {dataset}), got {last}")
+    horizons = tuple(float(h) for h in np.round(np.arange(first, last + 1e-9, step), 6))
+    if len(horizons) < 2:
+        raise ValueError(f"first_horizon ({first}), last_horizon ({last}) and horizon_step ({step}) must give at "
+                         "least two horizons")
+    n_chunks = -(-n // chunk)
+    sizes = [n // n_chunks + (1 if k < n % n_chunks else 0) for k in range(n_chunks)]
+    by_h, by_c = [], []
+    for k, size in enumerate(sizes):
+        _progress(progress, k, n_chunks)
+        h, c = labs.horizon_lab(frame, horizons, n_shuffles=size, alpha_two_sided=alpha, seed=seed + k)
+        by_h.append(h)
+        by_c.append(c)
+    _progress(progress, n_chunks, n_chunks)
+    pooled = []
+    for parts in (by_h, by_c):
+        out = parts[0].copy()
+        out["significant"] = sum(size * p["significant"].to_numpy() for size, p in zip(sizes, parts)) / n
+        pooled.append(out)
+    by_horizon, by_choice = pooled
+    return by_horizon, by_choice, inovate_charts.horizon_chart(by_choice, alpha / 2)
+
+
+def run_early_subset(n_total: int, n_subset: int, control_rate: float, difference: float, *,
+                     max_control_drift: float = 0.10, max_effect_drift: float = 0.20, progress=None):
+    """The first patients randomised, live (:func:`trialkit.labs.early_subset_lab`) with the reader's
+    numbers randomised and analysed, average control remission rate and difference between the arms
+    (proportions), and the largest drift over accrual of the control rate and of the effect (the
+    figure's sliders run from minus to plus each, 5 and 9 values; one progress step per control drift).
+
+    Returns ``(grid, chart)``."""
+    from trialkit.charts import inovate as inovate_charts
+
+    n = _in("n_total", n_total, "n_patients", integer=True)
+    k = _in("n_subset", n_subset, "n_patients", integer=True)
+    if k > n:
+        raise ValueError(f"n_subset must be at most n_total ({n}), got {k}")
+    c = _in("control_rate", control_rate, "remission_rate")
+    d = _in("difference", difference, "rate_difference")
+    if not 0 < c + d < 1:
+        raise ValueError(f"difference must keep the experimental rate control_rate + difference in (0, 1), got {c} + {d}")
+    mcd = _in("max_control_drift", max_control_drift, "max_drift")
+    med = _in("max_effect_drift", max_effect_drift, "max_drift")
+    if not (0 < c - mcd / 2 and c + mcd / 2 < 1 and 0 < c + d - (mcd + med) / 2 and c + d + (mcd + med) / 2 < 1):
+        raise ValueError(f"max_control_drift ({mcd}) and max_effect_drift ({med}) push a remission rate outside (0, 1) "
+                         f"with control_rate {c} and difference {d}: make them smaller")
+    cds = tuple(float(x) for x in np.round(np.linspace(-mcd, mcd, 5), 6))
+    eds = tuple(float(x) for x in np.round(np.linspace(-med, med, 9), 6))
+    parts = []
+    for i, cd in enumerate(cds):
+        _progress(progress, i, len(cds))
+        parts.append(labs.early_subset_lab(n, k, c, d, control_drifts=(cd,), effect_drifts=eds))
+    _progress(progress, len(cds), len(cds))
+    frame = pd.concat(parts, ignore_index=True)
+    chart = inovate_charts.early_subset_chart(frame)
+    return frame, _widen_domain(chart, "x", pd.concat([frame["low"], frame["high"], frame["target"]]), step=10.0)
+
+
+def run_transplant_response(n_patients: int, median_months: float, transplanted_share: float, *, window=(1.0, 4.0),
+                            responder_hr: float = 0.6, transplant_hrs=(0.5, 0.75, 1.0, 1.25, 1.5), seed: int = labs.SEED,
+                            progress=None):
+    """Transplant after response, live (:func:`trialkit.labs.transplant_response_lab`) with the reader's
+    cohort size, median survival without transplant (months), share of patients transplanted, window
+    (start, end) in months in which transplants happen, and the death rate of responders relative to
+    the others in the "fitter anyway" setting, over the book's true transplant effects
+    ``transplant_hrs`` (the figure's menu chooses among them; one progress step per cohort, each with
+    ``seed`` as in the laboratory).
+
+    Returns ``(grid, chart)``."""
+    from trialkit.charts import inovate as inovate_charts
+
+    n = _in("n_patients", n_patients, "cohort_patients", integer=True)
+    med = _in("median_months", median_months)
+    share = _in("transplanted_share", transplanted_share, "share")
+    if isinstance(window, (str, bytes)) or not hasattr(window, "__len__") or len(window) != 2:
+        raise ValueError(f"window must be a pair (start, end) in months, got {window!r}")
+    w0, w1 = (_in(f"window[{i}]", v, "window_months") for i, v in enumerate(window))
+    if w0 >= w1:
+        raise ValueError(f"window[0] must be before window[1] ({w1}), got {w0}")
+    rhr = _in("responder_hr", responder_hr)
+    hrs = grid("transplant_hrs", transplant_hrs, high=10.0)
+    cells = [(r, h) for r in (1.0, rhr) for h in hrs]
+    parts = []
+    for k, (r, h) in enumerate(cells):
+        _progress(progress, k, len(cells))
+        parts.append(labs.transplant_response_lab(n, med, share, window=(w0, w1), transplant_hrs=(h,), responder_hrs=(r,),
+                                                  seed=seed))
+    _progress(progress, len(cells), len(cells))
+    frame = pd.concat(parts, ignore_index=True)
+    chart = inovate_charts.transplant_response_chart(frame)
+    return frame, _widen_domain(chart, "x", pd.concat([frame["low"], frame["high"]]))
+
+
+def run_responders(trial: Trial, response_rates, control_median: float, *, max_months: float = 12.0,
+                   betas=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5), thetas=(0.5, 0.6, 0.7, 0.8, 0.9, 1.0), progress=None):
+    """Conditioning on response, live (:func:`trialkit.labs.responders_lab`) with the reader's remission
+    rates (experimental, control; proportions), the control responders' median remission (months) and
+    the months the curves run to (25 times, the middle one quoted), over the book's links between
+    resistance and relapse ``betas`` and drug effects on relapse ``thetas`` (the figure's sliders; one
+    progress step per beta). Returns ``(curves, summary, chart)``."""
+    from trialkit.charts import inovate as inovate_charts
+
+    rates = _pair("response_rates", response_rates, "remission_rate")
+    med = _in("control_median", control_median)
+    top = _in("max_months", max_months)
+    times = np.round(np.linspace(0.0, top, 25), 6)
+    bs = grid("betas", betas, low=-0.001, high=3.0)
+    parts = []
+    for k, b in enumerate(bs):
+        _progress(progress, k, len(bs))
+        parts.append(labs.responders_lab(rates, med, betas=(b,), thetas=thetas, times=times))
+    _progress(progress, len(bs), len(bs))
+    curves = pd.concat([p[0] for p in parts], ignore_index=True)
+    summary = pd.concat([p[1] for p in parts], ignore_index=True)
+    labels = {"experimental": trial.arm_labels[0], "control": trial.arm_labels[1]}
+    return curves, summary, inovate_charts.responders_chart(curves, labels)
+
+
+def two_endpoints(alpha_one_sided: float, expected_z_a: float, expected_z_b: float, names=("endpoint A", "endpoint B")):
+    """Two primary endpoints, live: the whole alpha, its split, the expected z statistic of each endpoint."""
+    if in_book_build():
+        return None
+    a, b = names
+
+    def run(progress, alpha_one_sided, alpha_share_a, expected_z_a, expected_z_b):
+        return run_two_endpoints(alpha_one_sided, expected_z_a, expected_z_b, alpha_share_a=alpha_share_a, names=names,
+                                 progress=progress)[1]
+
+    return Live("Two primary endpoints", {
+        "alpha_one_sided": _slider("float", "Whole one-sided alpha", float(alpha_one_sided), "alpha_one_sided", 0.001, ".3f"),
+        "alpha_share_a": _slider("float", f"Share of the alpha for {a}", 0.5, "alpha_share", 0.05, ".2f"),
+        "expected_z_a": _slider("float", f"Expected z, {a} (planned effect)", round(float(expected_z_a), 2), "expected_z", 0.05, ".2f"),
+        "expected_z_b": _slider("float", f"Expected z, {b} (planned effect)", round(float(expected_z_b), 2), "expected_z", 0.05, ".2f"),
+    }, run, note="exact calculation")
+
+
+def horizon(trial: Trial, first_horizon: float = 3.0, last_horizon: float = 36.0, horizon_step: float = 3.0,
+            n_shuffles: int = 1000):
+    """Choosing the horizon after looking, live: the SYNTHETIC dataset, the candidate horizons, shuffles, level."""
+    if in_book_build():
+        return None
+    import ipywidgets as w
+
+    names = rmst_datasets(trial)
+
+    def run(progress, dataset, first_horizon, last_horizon, horizon_step, n_shuffles, alpha_two_sided):
+        return run_horizon(trial, dataset, first_horizon=first_horizon, last_horizon=last_horizon,
+                           horizon_step=horizon_step, n_shuffles=n_shuffles, alpha_two_sided=alpha_two_sided,
+                           progress=progress)[2]
+
+    return Live("Choosing the horizon after looking", {
+        "dataset": w.Dropdown(options=names, value=names[0], description="SYNTHETIC dataset",
+                              style={"description_width": "initial"}),
+        "first_horizon": _slider("float", "First horizon (months)", float(first_horizon), "horizon_months", 0.5, ".1f"),
+        "last_horizon": _slider("float", "Last horizon (months)", float(last_horizon), "horizon_months", 0.5, ".1f"),
+        "horizon_step": _slider("float", "Months between horizons", float(horizon_step), "horizon_step_months", 0.25, ".2f"),
+        "n_shuffles": _slider("int", "Shuffles", int(n_shuffles), "n_shuffles", 100),
+        "alpha_two_sided": _slider("float", "Two-sided level", 0.05, "alpha_two_sided", 0.01, ".2f"),
+    }, run, note="shuffled SYNTHETIC patients")
+
+
+def early_subset(n_total: int, n_subset: int, control_rate: float, difference: float):
+    """The first patients randomised, live: numbers randomised and analysed, the rates, the largest drifts."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_total, n_subset, control_rate, difference, max_control_drift, max_effect_drift):
+        return run_early_subset(n_total, n_subset, control_rate, difference, max_control_drift=max_control_drift,
+                                max_effect_drift=max_effect_drift, progress=progress)[1]
+
+    return Live("The first patients randomised", {
+        "n_total": _slider("int", "Patients randomised", int(n_total), "n_patients", 1),
+        "n_subset": _slider("int", "First patients analysed", int(n_subset), "n_patients", 1),
+        "control_rate": _slider("float", "Control remission rate", round(float(control_rate), 2), "remission_rate", 0.01, ".2f"),
+        "difference": _slider("float", "Difference in remission (proportion)", round(float(difference), 2), "rate_difference", 0.01, ".2f"),
+        "max_control_drift": _slider("float", "Largest control-rate drift", 0.10, "max_drift", 0.01, ".2f"),
+        "max_effect_drift": _slider("float", "Largest effect drift", 0.20, "max_drift", 0.01, ".2f"),
+    }, run, note="exact model calculation")
+
+
+def transplant_response(n_patients: int, median_months: float, transplanted_share: float, window=(1.0, 4.0)):
+    """Transplant after response, live: cohort size, median survival, share transplanted, window, fitness."""
+    if in_book_build():
+        return None
+
+    def run(progress, n_patients, median_months, transplanted_share, window_start, window_end, responder_hr):
+        return run_transplant_response(n_patients, median_months, transplanted_share, window=(window_start, window_end),
+                                       responder_hr=responder_hr, progress=progress)[1]
+
+    return Live("Transplant after response", {
+        "n_patients": _slider("int", "Patients in the cohort", int(n_patients), "cohort_patients", 50),
+        "median_months": _slider("float", "Median survival without transplant (months)", round(float(median_months), 1),
+                                 "median_months", 0.1, ".1f"),
+        "transplanted_share": _slider("float", "Share who respond and are transplanted if alive", round(float(transplanted_share), 2),
+                                      "share", 0.01, ".2f"),
+        "window_start": _slider("float", "Transplants from month", float(window[0]), "window_months", 0.25, ".2f"),
+        "window_end": _slider("float", "Transplants until month", float(window[1]), "window_months", 0.25, ".2f"),
+        "responder_hr": _slider("float", "Death rate of fitter responders (×)", 0.6, "responder_hr", 0.05, ".2f"),
+    }, run, note="SYNTHETIC cohorts")
+
+
+def responders(trial: Trial, response_rates, control_median: float):
+    """Conditioning on response, live: each arm's remission rate, the control median remission, the time span."""
+    if in_book_build():
+        return None
+    exp, ctl = trial.arm_labels
+
+    def run(progress, rate_experimental, rate_control, control_median, max_months):
+        return run_responders(trial, (rate_experimental, rate_control), control_median, max_months=max_months,
+                              progress=progress)[2]
+
+    return Live("Conditioning on response", {
+        "rate_experimental": _slider("float", f"Remission rate, {exp.lower()}", round(float(response_rates[0]), 2),
+                                     "remission_rate", 0.01, ".2f"),
+        "rate_control": _slider("float", f"Remission rate, {ctl.lower()}", round(float(response_rates[1]), 2),
+                                "remission_rate", 0.01, ".2f"),
+        "control_median": _slider("float", "Median remission, control responders (months)", round(float(control_median), 1),
+                                  "control_median", 0.1, ".1f"),
+        "max_months": _slider("float", "Curves up to (months)", 12.0, "max_months", 1.0, ".0f"),
+    }, run, note="model calculation, not the trial's data")

@@ -49,19 +49,23 @@ def _both(ca: float, cb: float, ma: float, mb: float, rho: float) -> float:
     return float(mvn.cdf([ma - ca, mb - cb]))
 
 
-def rejection_probabilities(strategy: str, alpha_one_sided: float, drift_a: float, drift_b: float, rho: float) -> dict:
+def rejection_probabilities(strategy: str, alpha_one_sided: float, drift_a: float, drift_b: float, rho: float,
+                            share_a: float = 0.5) -> dict:
     """P(claim A), P(claim B) and P(at least one claim) under ``strategy`` (a key of :data:`STRATEGIES`)
-    when the two statistics have means ``drift_a``, ``drift_b`` and correlation ``rho``."""
+    when the two statistics have means ``drift_a``, ``drift_b`` and correlation ``rho``. ``share_a`` is the
+    share of the alpha that the ``split`` strategy gives endpoint A (B gets the rest; 0.5: an even split)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {list(STRATEGIES)}, got {strategy!r}")
     alpha = _check.real("alpha_one_sided", alpha_one_sided, low=0.0, high=0.5, low_open=True)
     rho = _check.real("rho", rho, low=-1.0, high=1.0)
     ma = _check.real("drift_a", drift_a, low=-10.0, high=20.0)
     mb = _check.real("drift_b", drift_b, low=-10.0, high=20.0)
-    full, half = float(stats.norm.isf(alpha)), float(stats.norm.isf(alpha / 2))
+    share = _check.real("share_a", share_a, low=0.0, high=1.0, low_open=True, high_open=True)
+    full = float(stats.norm.isf(alpha))
     if strategy in ("split", "unadjusted"):
-        c = half if strategy == "split" else full
-        pa, pb, both = _upper(c, ma), _upper(c, mb), _both(c, c, ma, mb, rho)
+        ca, cb = ((float(stats.norm.isf(alpha * share)), float(stats.norm.isf(alpha * (1 - share))))
+                  if strategy == "split" else (full, full))
+        pa, pb, both = _upper(ca, ma), _upper(cb, mb), _both(ca, cb, ma, mb, rho)
         return {"claim_a": pa, "claim_b": pb, "any": pa + pb - both}
     both = _both(full, full, ma, mb, rho)
     if strategy == "first_a":
@@ -71,11 +75,13 @@ def rejection_probabilities(strategy: str, alpha_one_sided: float, drift_a: floa
     return {"claim_a": both, "claim_b": pb, "any": pb}
 
 
-def two_endpoints_lab(alpha_one_sided: float, drift_a: float, drift_b: float, correlations=None) -> pd.DataFrame:
+def two_endpoints_lab(alpha_one_sided: float, drift_a: float, drift_b: float, correlations=None,
+                      share_a: float = 0.5) -> pd.DataFrame:
     """For every correlation, truth scenario (:data:`SCENARIOS`) and strategy (:data:`STRATEGIES`): the
     probability of each claim, of a *false* claim (a claim for an endpoint without an effect, the
     familywise error) and of at least one *true* claim. ``alpha_one_sided`` is the trial's whole
-    one-sided level; ``drift_a``/``drift_b`` the means of the statistics under the planned effects."""
+    one-sided level; ``drift_a``/``drift_b`` the means of the statistics under the planned effects;
+    ``share_a`` the share of the alpha the split gives endpoint A (0.5: even)."""
     alpha = _check.real("alpha_one_sided", alpha_one_sided, low=0.0, high=0.5, low_open=True)
     if correlations is None:
         correlations = np.round(np.arange(0.0, 0.91, 0.1), 2)
@@ -87,7 +93,7 @@ def two_endpoints_lab(alpha_one_sided: float, drift_a: float, drift_b: float, co
         for scen, (ea, eb) in SCENARIOS.items():
             ma, mb = (drift_a if ea else 0.0), (drift_b if eb else 0.0)
             for strat, label in STRATEGIES.items():
-                r = rejection_probabilities(strat, alpha, ma, mb, rho)
+                r = rejection_probabilities(strat, alpha, ma, mb, rho, share_a)
                 if not ea and not eb:
                     false_claim, true_claim = r["any"], 0.0
                 elif ea and not eb:
