@@ -406,7 +406,21 @@
         if (total > 0.7 * window.innerHeight) { target.classList.add("tk-tall"); }
         if (total > budget) {
           target.classList.add("tk-squeezed");
-          target.style.setProperty("--tk-panel-max", Math.max(Math.round(budget / 4), Math.floor(budget - svgH - 16)) + "px");
+          var panelMax = Math.max(Math.round(budget / 4), Math.floor(budget - svgH - 16));
+          target.style.setProperty("--tk-panel-max", panelMax + "px");
+          var panelH = Math.min(panelMax, bindings.getBoundingClientRect().height);
+          if (svgBox && svgH + panelH + 16 > budget) {
+            // Even so the figure (several panels with their text) is taller than the window: it scrolls
+            // in a box of its own under its controls, so that both stay in view and nothing covers it.
+            var box = document.createElement("div");
+            box.className = "tk-figure-scroll";
+            box.setAttribute("tabindex", "0");  // a scrolling region must be reachable from the keyboard
+            box.setAttribute("role", "group");
+            box.setAttribute("aria-label", "Figure: scroll inside it to see all of it");
+            svgBox.parentNode.insertBefore(box, svgBox);
+            box.appendChild(svgBox);
+            box.style.maxHeight = Math.max(160, Math.floor(budget - panelH - 16)) + "px";
+          }
         }
       }
       if (heightScale) { target.setAttribute("data-height-scale", heightScale.toFixed(2)); }
