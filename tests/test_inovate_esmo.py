@@ -137,7 +137,7 @@ def test_the_chart_binds_four_inputs_whose_values_change_the_marked_grade():
     filters = " ".join(str(t["filter"]) for t in point["transform"] if "filter" in t)
     for name in params:
         assert name in filters, f"the marker does not depend on {name}"
-    assert "97.5 % interval is re-expressed at 95 %" in str(spec["title"]["subtitle"])
+    assert "re-expressed from the printed 97.5 %" in str(spec["title"]["subtitle"])
     # the read-out lines fit a phone column
     data_rows = next(iter(spec["datasets"].values()))
     assert max(len(line) for r in data_rows for line in r["readout"].split("|")) <= lc.READOUT_CHARS

@@ -384,10 +384,11 @@ def esmo_sensitivity_chart(trial: Trial, grid: pd.DataFrame, qol_credit: bool = 
     t2 = read.mark_text(align="left", baseline="top", x=0, y=22, fontSize=11.5, lineHeight=15).encode(text="lines:N")
     n_lines = max(r.count("|") + 1 for r in readout)
     panel = alt.layer(t1, t2).properties(width=520, height=max(70, 26 + 15 * n_lines))
-    subtitle = ["Computed by trialkit.appraisal.esmo (form 2a; the stratum is set by the control-arm median).",
-                "The form uses the lower 95 % limit of the hazard ratio; the other choices show how much rests on it."]
-    if abs(trial.primary_hr_level - 0.95) > 1e-12:
-        subtitle.append(f"The printed {100 * trial.primary_hr_level:g} % interval is re-expressed at 95 % (log scale).")
+    # (what the form reads and how the interval was re-expressed is said in the page's text: a short
+    # subtitle leaves the plot its height on a phone)
+    subtitle = ["Form 2a (trialkit.appraisal.esmo); the form reads the lower 95 % limit"
+                + ("" if abs(trial.primary_hr_level - 0.95) <= 1e-12
+                   else f", here re-expressed from the printed {100 * trial.primary_hr_level:g} %")]
     return alt.vconcat(panel, plot, spacing=6).add_params(*inputs).properties(
         title={"text": f"ESMO-MCBS v1.1 grade of {trial.name}'s overall survival, and its inputs", "subtitle": subtitle},
         description=(f"Step chart of the ESMO-MCBS form 2a grade against the gain in median overall survival for {trial.name}, for "
