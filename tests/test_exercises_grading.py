@@ -548,11 +548,22 @@ def test_without_a_sandbox_grading_is_refused(monkeypatch):
         sandbox.mode("bwrap")
 
 
+def _zero_is_right(course, name, student, parts) -> float:
+    """Points of the numeric parts whose right answer, for this student's variant, is 0 within its
+    tolerance: the mocking attack assigns 0 to every part, and a right number earns its point whoever
+    typed it (variants are drawn at random, so a difference of two late-separating curves at an early
+    horizon is sometimes within the tolerance of 0)."""
+    key = problems.expected(name, course.code(name, student))
+    return sum(x.points for p, x in parts.items()
+               if x.kind == "number" and key[p].value is not None and abs(key[p].value) <= x.tol)
+
+
 def test_e1910_attacks_earn_nothing_and_a_classmates_numbers_earn_no_point(graded):
+    course = graded["course"]
     for student in ("e_mock", "r_objects"):
         rec = graded["records"][(E1910, student)]
-        assert rec["status"] == "graded" and rec["auto_score"] == 0, (student, rec)
-    course = graded["course"]
+        earned = _zero_is_right(course, E1910, student, E1910_PARTS) if student == "e_mock" else 0
+        assert rec["status"] == "graded" and rec["auto_score"] == earned, (student, rec, earned)
     mine = problems.expected(E1910, course.code(E1910, "d_copy"))
     theirs = problems.expected(E1910, course.code(E1910, "a_ref"))
     numeric = [p for p, x in E1910_PARTS.items() if x.kind == "number"]
@@ -569,10 +580,11 @@ def test_e1910_attacks_earn_nothing_and_a_classmates_numbers_earn_no_point(grade
 
 def test_inovate_attacks_earn_nothing_a_classmates_numbers_earn_no_point_and_a_loop_loses_one_question(graded):
     recs = graded["records"]
+    course = graded["course"]
     for student in ("e_mock", "r_objects"):
         rec = recs[(INOVATE, student)]
-        assert rec["status"] == "graded" and rec["auto_score"] == 0, (student, rec)
-    course = graded["course"]
+        earned = _zero_is_right(course, INOVATE, student, INOVATE_PARTS) if student == "e_mock" else 0
+        assert rec["status"] == "graded" and rec["auto_score"] == earned, (student, rec, earned)
     mine = problems.expected(INOVATE, course.code(INOVATE, "d_copy"))
     theirs = problems.expected(INOVATE, course.code(INOVATE, "a_ref"))
     numeric = [p for p, x in INOVATE_PARTS.items() if x.kind == "number"]
