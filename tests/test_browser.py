@@ -18,6 +18,8 @@ import pytest
 from trialkit.tooling import browser as tkbrowser
 from trialkit.tooling.build import toc_files
 
+from _helpers import parametrize_pages
+
 VIEWS = {"laptop-served": tkbrowser.DESKTOP, "phone-file": tkbrowser.PHONE}
 #: Pages whose figures are checked for unreadable labels (tkbrowser.label_problems: an axis label cut
 #: short or over its neighbour, a text mark over a line). Not yet every page: a run over the whole book
@@ -26,11 +28,7 @@ LABEL_CHECKED = ("book/inovate/appraisal", "book/inovate/biases", "book/tower/ap
 
 
 def pytest_generate_tests(metafunc):
-    if "doc" in metafunc.fixturenames:
-        toc = metafunc.config.getoption("--toc")
-        metafunc.parametrize("doc", toc_files(toc_path=toc) if toc else toc_files())
-    if "view" in metafunc.fixturenames:
-        metafunc.parametrize("view", list(VIEWS))
+    parametrize_pages(metafunc, VIEWS)
     if "label_doc" in metafunc.fixturenames:
         toc = metafunc.config.getoption("--toc")
         docs = toc_files(toc_path=toc) if toc else toc_files()

@@ -13,6 +13,8 @@ from trialkit.chapters import baseline, tower
 from trialkit.charts import labs as lc
 from trialkit.charts import trial as tc
 
+from _helpers import bound_params
+
 TOWER = trials.describe("tower")
 
 
@@ -29,20 +31,7 @@ def _title(spec) -> str:
 
 
 def _bound_params(spec) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if isinstance(p, dict) and "bind" in p:
-                    found.append(p)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(spec)
-    return found
+    return bound_params(spec)
 
 
 @pytest.fixture(scope="module")

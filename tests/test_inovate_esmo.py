@@ -15,6 +15,7 @@ from trialkit.appraisal import esmo
 from trialkit.chapters import inovate
 from trialkit.charts import appraisal as appraisal_charts
 from trialkit.charts import labs as lc
+from _helpers import bound_params
 
 INOVATE = trials.describe("inovate")
 
@@ -94,20 +95,7 @@ def test_sensitivity_readings():
 
 
 def _bound(spec) -> dict:
-    found = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if isinstance(p, dict) and "bind" in p:
-                    found[p["name"]] = p
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(spec)
-    return found
+    return {p["name"]: p for p in bound_params(spec)}
 
 
 def _marked_grade(grid, params: dict):

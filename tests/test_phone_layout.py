@@ -18,17 +18,14 @@ import re
 import pytest
 
 from trialkit.tooling import browser as tkbrowser
-from trialkit.tooling.build import toc_files
+
+from _helpers import parametrize_pages
 
 VIEWS = {"laptop": tkbrowser.DESKTOP, "phone": tkbrowser.PHONE}
 
 
 def pytest_generate_tests(metafunc):
-    if "doc" in metafunc.fixturenames:
-        toc = metafunc.config.getoption("--toc")
-        metafunc.parametrize("doc", toc_files(toc_path=toc) if toc else toc_files())
-    if "view" in metafunc.fixturenames:
-        metafunc.parametrize("view", list(VIEWS))
+    parametrize_pages(metafunc, VIEWS)
 
 
 # Scroll through each figure that has controls and report every position where the control panel and

@@ -74,6 +74,7 @@ RANGES = {
     "responder_hr": (0.1, 0.95),
 }
 
+
 def _in(name: str, value, key: str | None = None, integer: bool = False):
     low, high = RANGES[key or name]
     if integer:
