@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize as _opt
 from scipy import stats as _st
+from scipy.special import ndtr as _ndtr  # the standard normal CDF (norm.cdf without its per-call overhead)
 
 from trialkit import _check
 
@@ -273,6 +274,12 @@ def _grid(lower: float, upper: float, r: int = _GRID_R) -> tuple[np.ndarray, np.
     return z, w
 
 
+def _phi(x):
+    """The standard normal density (``scipy.stats.norm.pdf`` without its per-call overhead, which
+    dominated the recursion: it is called thousands of times on small grids)."""
+    return np.exp(-0.5 * np.square(x)) / np.sqrt(2 * np.pi)
+
+
 class _Recursion:
     """Carries the (weighted) sub-density of Z_k on the continuation region from look to look."""
 
@@ -284,22 +291,22 @@ class _Recursion:
     def exit_probs(self, t: float, lower: float, upper: float) -> tuple[float, float]:
         """P(continue to the previous look and then Z(t) >= upper) and P(... and Z(t) <= lower)."""
         if self.t is None:
-            return float(_st.norm.sf(upper)), float(_st.norm.cdf(lower))
+            return float(_ndtr(-upper)), float(_ndtr(lower))
         s, sp, sd = np.sqrt(t), np.sqrt(self.t), np.sqrt(t - self.t)
-        up = float(np.sum(self.g * _st.norm.sf((upper * s - self.z * sp) / sd))) if self.g.size else 0.0
-        lo = float(np.sum(self.g * _st.norm.cdf((lower * s - self.z * sp) / sd))) if self.g.size else 0.0
+        up = float(np.sum(self.g * _ndtr(-(upper * s - self.z * sp) / sd))) if self.g.size else 0.0
+        lo = float(np.sum(self.g * _ndtr((lower * s - self.z * sp) / sd))) if self.g.size else 0.0
         return up, lo
 
     def advance(self, t: float, lower: float, upper: float) -> None:
         """Move the density to look ``t``, keeping only the continuation region (lower, upper)."""
         z, w = _grid(lower, upper)
         if self.t is None:
-            g = w * _st.norm.pdf(z)
+            g = w * _phi(z)
         elif self.g.size == 0 or z.size == 0:
             g = np.zeros_like(z)
         else:
             s, sp, sd = np.sqrt(t), np.sqrt(self.t), np.sqrt(t - self.t)
-            kernel = (s / sd) * _st.norm.pdf((z[:, None] * s - self.z[None, :] * sp) / sd)
+            kernel = (s / sd) * _phi((z[:, None] * s - self.z[None, :] * sp) / sd)
             g = w * (kernel @ self.g)
         self.t, self.z, self.g = t, z, g
 
