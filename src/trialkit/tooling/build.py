@@ -111,6 +111,13 @@ def run_jupyter_book(root: Path, path_output: Path, *, builder: str = "html", to
         cmd += ["--toc", str(Path(toc).resolve())]
     _invalidate_cache_if_inputs_changed(root, path_output)
     t0 = time.perf_counter()
+    # Chapters not yet in the cache run in parallel first (one per core); the build then only renders.
+    from trialkit.tooling.execution import execute_missing
+
+    ran = execute_missing(root, path_output / "_build" / ".jupyter_cache", toc_files(root, toc), log=lambda _: None)
+    if ran["executed"] and not quiet:
+        print(f"executed {len(ran['executed'])} chapters in parallel in {ran['seconds']:.0f} s "
+              f"({ran['cached']} already cached); the build re-runs any that failed, to report the error")
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     log = proc.stdout + proc.stderr
