@@ -134,11 +134,14 @@ def efs_ceiling_chart(trial: Trial, frame: pd.DataFrame) -> alt.LayerChart:
         x=x, y=y, color=arm_colour(trial), detail="arm_label:N")
     pts = alt.Chart(frame[frame["label"] != ""]).mark_point(filled=True, size=70).encode(
         x=x, y=y, color=arm_colour(trial), tooltip=[alt.Tooltip("arm_label:N", title="Arm"), alt.Tooltip("label:N", title="Point")])
-    lab = frame[frame["label"] != ""]
-    # (the dashed path reaches each 6-month point from above: its label goes below and before it)
+    # The dashed path reaches each 6-month point from above: its label goes below and before it. The
+    # day-1 labels, above their line, break before a parenthesis so that they end before the 6-month
+    # labels (Vega sets the first line on the baseline: the second is lifted by a line's height).
+    lab = frame[frame["label"] != ""].assign(shown=lambda f: f["label"].str.replace(" (", "\n(", regex=False))
     labels = alt.layer(*[alt.Chart(lab[(lab["time"] > 1) == late]).mark_text(
-        align="right" if late else "left", dx=-8 if late else 8, dy=12 if late else -10, fontSize=11).encode(
-        x=x, y=y, text="label:N", color=alt.Color("arm_label:N", scale=arm_scale(trial), legend=None)) for late in (False, True)])
+        align="right" if late else "left", baseline="middle" if late else "bottom", dx=-8 if late else 8,
+        dy=12 if late else -4 - 13, fontSize=11, lineBreak="\n", lineHeight=13).encode(
+        x=x, y=y, text="shown:N", color=alt.Color("arm_label:N", scale=arm_scale(trial), legend=None)) for late in (False, True)])
     return alt.layer(known, unknown, pts, labels).properties(
         title={"text": "Event-free survival when non-responders fail on day 1",
                "subtitle": ["Solid: fixed by the rule and Table 2 (the drop to the remission rate on day 1).",
