@@ -6,8 +6,8 @@ Each page is opened twice: served over HTTP at 1280x800 (a laptop) and straight 
 each one into view, as a reader would. At both sizes: every chart drawn, no request blocked or failed,
 no console error, no sideways page scroll, no chart wider than its container, no page more than half table by
 height (disclosures closed), no clipped title or legend, no filled mark outside its plot area, no empty control panel, every control in view together with its figure, no MyST
-role syntax or raw field name shown, and every label readable (no axis label or text in a chart cut short
-or over another, no text drawn over a curve: tkbrowser.label_problems). On the laptop also: every bound input changes its chart, every
+role syntax or raw field name shown, and every label readable (no axis label, legend label or text in a
+chart cut short, no axis label over another, no text drawn over a curve: tkbrowser.label_problems). On the laptop also: every bound input changes its chart, every
 self-check question teaches (a wrong answer gets feedback but not yet the explanation), no tooltip
 shows a raw field name, and no critical or serious axe-core violation.
 """
@@ -97,7 +97,7 @@ def test_blocking_is_effective(site, browser):
 
 
 # Draw into a chart's SVG what a reader could not read: a text cut with an ellipsis, a text over a
-# line, two labels of one axis over each other and a cut axis label.
+# line, a cut axis label, two labels of one axis over each other and a cut legend label.
 UNREADABLE_JS = """(id) => {
   const svg = document.getElementById(id).querySelector('.tk-live svg');
   const ns = 'http://www.w3.org/2000/svg';
@@ -111,6 +111,7 @@ UNREADABLE_JS = """(id) => {
   add(axis, 'text', {x: 10, y: 150, 'font-size': 12}, 'Region: United State…');
   add(axis, 'text', {x: 10, y: 180, 'font-size': 12}, 'Sex: Male');
   add(axis, 'text', {x: 12, y: 182, 'font-size': 12}, 'Sex: Female');
+  add(add(svg, 'g', {class: 'role-legend-label'}), 'text', {x: 10, y: 210, 'font-size': 12}, 'All trials, as report…');
 }"""
 
 
@@ -127,7 +128,8 @@ def test_label_check_is_effective(site, browser, built_book):
         page.evaluate(UNREADABLE_JS, charts[0]["id"])
         found = [p for p in tkbrowser.label_problems(page) if p not in before]
     expected = ['text "A read-out cut sho…" is cut short', 'text "over a line" is drawn over a line',
-                'axis label "Region: United State…" is cut short', 'axis labels "Sex: Male" and "Sex: Female" overlap']
+                'axis label "Region: United State…" is cut short', 'axis labels "Sex: Male" and "Sex: Female" overlap',
+                'legend label "All trials, as report…" is cut short']
     for e in expected:
         assert any(e in p for p in found), (e, found)
 

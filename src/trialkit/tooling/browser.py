@@ -299,7 +299,7 @@ def layout_problems(page) -> list[str]:
 
 # Labels a reader cannot read at the current viewport (charts drawn): an axis label cut short with an
 # ellipsis, two labels of one axis drawn over each other, a text mark (a read-out line, a direct label)
-# cut short with an ellipsis, and a text mark drawn across a line mark of the figure (a direct label or
+# or a legend label cut short with an ellipsis, and a text mark drawn across a line mark of the figure (a direct label or
 # read-out over a curve). Lines are sampled along their length.
 LABEL_JS = r"""() => {
   const out = [];
@@ -328,6 +328,9 @@ LABEL_JS = r"""() => {
     const texts = Array.from(svg.querySelectorAll('.mark-text.role-mark text')).filter(visible).filter(t => t.textContent.trim());
     for (const t of texts) {
       if (t.textContent.endsWith('…')) out.push(`chart ${c.id}: text "${t.textContent.slice(0, 40)}" is cut short`);
+    }
+    for (const t of Array.from(svg.querySelectorAll('.role-legend-label text')).filter(visible)) {
+      if (t.textContent.endsWith('…')) out.push(`chart ${c.id}: legend label "${t.textContent.slice(0, 40)}" is cut short`);
     }
     // 3. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
     //    is a defect whichever view each belongs to); axis labels and titles are not text marks

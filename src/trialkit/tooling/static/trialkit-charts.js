@@ -256,6 +256,17 @@
       lg.columns = compact ? 1 : Math.max(1, Math.min(domain ? domain.length : 8, Math.floor(avail / entry)));
       lg.labelLimit = Math.max(60, Math.floor((width - 20) / lg.columns) - 34);
       if (compact) { lg.orient = "bottom"; lg.direction = "vertical"; }
+      // a label longer than that wraps onto lines that fit, as the names on a vertical axis do
+      if (domain && !lg.labelExpr) {
+        var font = (lg.labelFontSize || legendFontSize) + "px " + legendFont, wrapped = {}, any = false;
+        domain.forEach(function (d) {
+          var n = String(d);
+          if (textWidth(n, font) <= lg.labelLimit - 1) { return; }
+          var lines = wrapToWidth(n, lg.labelLimit - 1, font);
+          if (lines.length > 1) { wrapped[n] = lines; any = true; }
+        });
+        if (any) { lg.labelExpr = "(" + JSON.stringify(wrapped) + ")[datum.label] || datum.label"; }
+      }
     });
     ["layer", "hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { wrapLegends(c, width); }); });
     if (s.spec) { wrapLegends(s.spec, width); }
@@ -365,9 +376,12 @@
 
   // On a narrow column a legend label may not be wider than the column (it is cut with an ellipsis,
   // and the full text stays in the tooltip and the figure's description).
+  var legendFont = "sans-serif", legendFontSize = 10;  // the figure's legend font (set below)
   function narrowLegends(s, width) {
     s.config = s.config || {};
     s.config.legend = s.config.legend || {};
+    legendFont = s.config.legend.labelFont || s.config.font || "sans-serif";
+    legendFontSize = s.config.legend.labelFontSize || 10;
     s.config.legend.labelLimit = Math.max(120, width - 60);
     if (width < STACK_BELOW) {
       wrapLegends(s, width);
