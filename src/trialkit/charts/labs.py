@@ -180,7 +180,7 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
                         bind=alt.binding_radio(options=patterns, name="Transplant rate among candidates "))
     data = grid.assign(analysis_label=grid["analysis"].map(analyses),
                        shares=[("" if a != "censored_at_transplant" else
-                                f"transplanted: {100 * e:.0f} % {exp}, {100 * c:.0f} % {ctl}")
+                                f"transplanted: {100 * e:.0f} % {exp},\n{100 * c:.0f} % {ctl}")
                                for a, e, c in zip(grid["analysis"], grid["transplanted_experimental"], grid["transplanted_control"])])
     order = list(analyses.values())
     y = alt.Y("analysis_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330, labelFontSize=12))
@@ -196,8 +196,9 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
                  alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f"), alt.Tooltip("shares:N", title="")])
     value = base.mark_text(align="left", dy=-13, fontSize=11).encode(
         x=alt.X("median:Q", scale=xs), y=y, text=alt.Text("median:Q", format=".2f"))
-    shares = base.mark_text(align="left", dy=15, fontSize=10.5, color="#333333").encode(
-        x=alt.X("low:Q", scale=xs), y=y, text="shares:N")
+    # (on two lines from the plot's left edge, so that it fits beside the axis labels on a phone)
+    shares = base.mark_text(align="left", baseline="middle", dy=12, fontSize=10.5, lineHeight=12, lineBreak="\n",
+                            color="#333333").encode(x=alt.value(0), y=y, text="shares:N")
     reference = base.transform_filter(alt.datum.analysis == "no_transplant").mark_rule(color="#000000", strokeDash=[4, 4]).encode(
         x=alt.X("median:Q", scale=xs))
     return alt.layer(reference, rule, point, value, shares).add_params(gap, pattern).properties(
