@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -91,3 +92,16 @@ def test_maps_put_colour_edges_on_the_thresholds():
     for label in ("> 1", "> 100", "> 0.5", "> 50", "≥ 1", "≥ 100"):
         assert json.dumps(label) in text, label
     assert "datum.a + -0.25" in text and "datum.a + 0.25" in text
+
+
+def test_short_reasons_keep_the_thresholds_and_fit_a_phone_line():
+    """The reason printed under a classification drops units and a closing "(not ...)" but keeps every
+    threshold and "(our reading)", in at most 33 characters (a line of a phone column)."""
+    assert response_charts.short_reason("platelets > 50 × 10⁹/L and ANC > 0.5 × 10⁹/L (not CR)") == "platelets > 50 and ANC > 0.5"
+    assert response_charts.short_reason("marrow blasts ≥ 5% (our reading)") == "blasts ≥ 5% (our reading)"
+    labels = response_charts._labels()
+    for full, short in zip(labels["reason"], labels["short_reason"]):
+        assert len(short) <= 33, short
+        assert "10⁹" not in short and "(not " not in short
+        for number in re.findall(r"\d+(?:\.\d+)?", full.replace("10⁹", "")):
+            assert number in short, (full, short)

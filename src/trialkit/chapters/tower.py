@@ -183,7 +183,7 @@ def efs_ceiling() -> pd.DataFrame:
         resp = _row("responses", f"cr_crh_cri_count_{arm}")["percent_num"]
         six = _row("survival", f"efs_landmark_6m_{arm}")["value_num"]
         out += [{"arm": arm, "time": 0.0, "efs": 100.0, "kind": "known", "label": ""},
-                {"arm": arm, "time": day1, "efs": resp, "kind": "known", "label": f"day 1: {resp:g} % (remission within 12 weeks)"},
+                {"arm": arm, "time": day1, "efs": resp, "kind": "known", "label": f"day 1: {resp:g} % (remission by wk 12)"},
                 {"arm": arm, "time": 0.6, "efs": resp, "kind": "known", "label": ""},
                 {"arm": arm, "time": 0.6, "efs": resp, "kind": "unknown", "label": ""},
                 {"arm": arm, "time": 6.0, "efs": six, "kind": "unknown", "label": f"6 months: {six:g} %"}]

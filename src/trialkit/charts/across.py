@@ -117,8 +117,12 @@ def timeline_chart(frame: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("year:Q", scale=xs, title="Year of publication", axis=alt.Axis(format="d", tickMinStep=1)), y=y,
         color=alt.Color("stage_short:N", sort=[short[s] for s in stages], legend=None,
                         scale=alt.Scale(range=[PALETTE[1], PALETTE[4], PALETTE[0]])), tooltip=tip)
-    label = base.mark_text(dy=-14, fontSize=12, color="#000000").encode(x=alt.X("year:Q", scale=xs), y=y, text="label:N")
-    return alt.layer(point, label).properties(
+    # Studies of one stage a year or two apart would have their names drawn over each other: every
+    # second one in a row is named below its point instead of above.
+    side = data.sort_values("year").groupby("stage_short").cumcount() % 2
+    above, below = (alt.Chart(data[side == k]).mark_text(dy=-14 if k == 0 else 16, fontSize=12, color="#000000").encode(
+        x=alt.X("year:Q", scale=xs), y=y, text="label:N") for k in (0, 1))
+    return alt.layer(point, above, below).properties(
         title={"text": "From salvage to first remission",
                "subtitle": "Hover or tap a point for the question, design and result"},
         description=("Timeline of the four studies by year of publication (x) and stage of disease (y): the two salvage "

@@ -185,13 +185,16 @@ def esmo_explorer(hr_values=None, gain_values=None) -> alt.VConcatChart:
         f"datum.stratum == {stratum} && abs(datum.hr_lower - hr_low) < 1e-6 && abs(datum.gain - gain) < 1e-6"
     ).transform_calculate(
         grade_text="'Preliminary grade ' + datum.grade",
-        detail=(f"'HR lower limit ' + format(hr_low, '.2f') + '; gain ' + format(gain, '.1f') + ' months; '"
-                f" + 'control median ' + control + ' months (stratum ' + {stratum} + ')'"),
+        detail="'HR lower limit ' + format(hr_low, '.2f') + '; gain ' + format(gain, '.1f') + ' months'",
+        control_text=f"'control median ' + control + ' months (stratum ' + {stratum} + ')'",
     )
+    # (short lines: the read-out must fit a phone column without being cut)
     readout = (picked.mark_text(align="left", fontSize=16, fontWeight="bold", color="#111111").encode(
         x=alt.value(0), y=alt.value(10), text="grade_text:N")
         + picked.mark_text(align="left", fontSize=12, color="#222222").encode(
-        x=alt.value(0), y=alt.value(32), text="detail:N")).properties(width=440, height=40)
+        x=alt.value(0), y=alt.value(32), text="detail:N")
+        + picked.mark_text(align="left", fontSize=12, color="#222222").encode(
+        x=alt.value(0), y=alt.value(48), text="control_text:N")).properties(width=440, height=56)
     return alt.vconcat(readout, heat, spacing=8).properties(
         title={"text": "ESMO-MCBS v1.1, form 2a: preliminary grade of an overall-survival benefit",
                "subtitle": ["Colour: grade for each combination, in the stratum of the control-arm median.",

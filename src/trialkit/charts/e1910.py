@@ -195,9 +195,12 @@ def ascertainment_chart(grid: pd.DataFrame, published: dict) -> alt.LayerChart:
     y = alt.Y("observed:Q", title="Recorded grade ≥3 events (%)", scale=alt.Scale(domain=[0, top]))
     col = alt.Color("group:N", title=None, scale=alt.Scale(range=PALETTE[:2]), legend=alt.Legend(orient="top", direction="vertical"))
     line = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=col)
-    pub = alt.Chart(pd.DataFrame({"y": list(published.values()), "t": [f"published {k}: {v:g} %" for k, v in published.items()]}))
+    # The published values are named at the right end: the experimental line starts at its published
+    # value on the left and rises away from it.
+    pub = alt.Chart(pd.DataFrame({"y": list(published.values()), "x": float(grid["extra_reporting"].max()),
+                                  "t": [f"published {k}: {v:g} %" for k, v in published.items()]}))
     rules = pub.mark_rule(strokeDash=[4, 3], color="#555555").encode(y="y:Q")
-    text = pub.mark_text(align="left", x=4, dy=-6, fontSize=11).encode(y="y:Q", text="t:N")
+    text = pub.mark_text(align="right", dx=-2, dy=-6, fontSize=11).encode(x="x:Q", y="y:Q", text="t:N")
     return alt.layer(line, rules, text).add_params(r).properties(
         title={"text": "Reporting can add to a real excess",
                "subtitle": ["A model: extra reports in the known-exposure group only."]},

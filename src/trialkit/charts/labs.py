@@ -32,7 +32,7 @@ def boundaries_chart(trial: Trial, plan: pd.DataFrame, stop: dict) -> alt.LayerC
                          label=[f"look {k}: z ≥ {z:.2f}" for k, z in zip(plan["look"], plan["z"])])
     observed = pd.DataFrame({"deaths": [stop["deaths"]], "z": [stop["z_observed"]],
                              "what": [f"Observed at the {_ORDINAL.get(stop['look'], str(stop['look']))} interim analysis"],
-                             "label": [f"observed z ≈ {stop['z_observed']:.2f} at {stop['deaths']} deaths"]})
+                             "label": [f"z ≈ {stop['z_observed']:.2f}\n{stop['deaths']} deaths"]})
     colour = alt.Color("what:N", title=None, scale=alt.Scale(domain=[bounds["what"].iloc[0], observed["what"].iloc[0]],
                                                              range=[PALETTE[0], PALETTE[1]]),
                        legend=alt.Legend(orient="top", direction="horizontal"))
@@ -43,10 +43,13 @@ def boundaries_chart(trial: Trial, plan: pd.DataFrame, stop: dict) -> alt.LayerC
         tooltip=[alt.Tooltip("look:Q"), alt.Tooltip("deaths:Q"), alt.Tooltip("z:Q", format=".3f"),
                  alt.Tooltip("nominal_p_two_sided:Q", format=".4f", title="two-sided P below"),
                  alt.Tooltip("hr_boundary:Q", format=".2f", title="HR below")])
-    text = alt.Chart(bounds).mark_text(align="center", dy=20, fontSize=11).encode(x=x, y=y, text="label:N")
+    # The boundary falls from look to look: below and to the left of each point, and above and to the
+    # right of the observed z, nothing is drawn.
+    text = alt.Chart(bounds).mark_text(align="right", dx=-8, dy=14, fontSize=11).encode(x=x, y=y, text="label:N")
     obs = alt.Chart(observed).mark_point(shape="diamond", size=160, filled=True).encode(
         x=x, y=y, color=colour, tooltip=[alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("deaths:Q")])
-    obs_text = alt.Chart(observed).mark_text(align="center", dy=-16, fontSize=11).encode(x=x, y=y, text="label:N")
+    obs_text = alt.Chart(observed).mark_text(align="left", baseline="bottom", dx=8, dy=-6, fontSize=11, lineBreak="\n").encode(
+        x=x, y=y, text="label:N")
     return alt.layer(line, text, obs, obs_text).properties(
         title={"text": f"{trial.name}'s stopping boundaries, recomputed, and where the trial stopped",
                "subtitle": "Lan–DeMets O'Brien–Fleming-type spending over " + ", ".join(str(d) for d in plan["deaths"]) + " deaths"},
@@ -87,10 +90,10 @@ def stopping_lab_chart(trial: Trial, summary: pd.DataFrame, histogram: pd.DataFr
     gm = sbase.mark_rule(color=PALETTE[0], strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("gm_hr_stopped:Q", scale=xs))
     obs = sbase.mark_rule(color=PALETTE[1], strokeDash=[2, 3], strokeWidth=2).encode(x=alt.X("observed:Q", scale=xs))
     text = sbase.transform_calculate(
-        line1="'Trials that stopped at an interim analysis: ' + format(datum.share_stopped_early * 100, '.0f') + ' %'",
-        line2="'Their average estimated HR: ' + format(datum.gm_hr_stopped, '.2f') + ', against a true HR of ' + format(datum.true_hr, '.2f')",
-        line3="'Reduction in the risk of death they report: ' + format((1 - datum.gm_hr_stopped) * 100, '.0f') + "
-              "' %, against a true ' + format((1 - datum.true_hr) * 100, '.0f') + ' %'",
+        line1="'Trials stopped at an interim: ' + format(datum.share_stopped_early * 100, '.0f') + ' %'",
+        line2="'Their average HR: ' + format(datum.gm_hr_stopped, '.2f') + ' (true HR ' + format(datum.true_hr, '.2f') + ')'",
+        line3="'Their risk reduction: ' + format((1 - datum.gm_hr_stopped) * 100, '.0f') + "
+              "' % (true ' + format((1 - datum.true_hr) * 100, '.0f') + ' %)'",
     )
     t1 = text.mark_text(align="left", x=0, y=8, fontSize=12.5, fontWeight="bold").encode(text="line1:N")
     t2 = text.mark_text(align="left", x=0, y=28, fontSize=12.5).encode(text="line2:N")
@@ -177,7 +180,7 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
                         bind=alt.binding_radio(options=patterns, name="Transplant rate among candidates "))
     data = grid.assign(analysis_label=grid["analysis"].map(analyses),
                        shares=[("" if a != "censored_at_transplant" else
-                                f"transplanted: {100 * e:.0f} % {exp}, {100 * c:.0f} % {ctl}")
+                                f"transplanted: {100 * e:.0f} % {exp},\n{100 * c:.0f} % {ctl}")
                                for a, e, c in zip(grid["analysis"], grid["transplanted_experimental"], grid["transplanted_control"])])
     order = list(analyses.values())
     y = alt.Y("analysis_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330, labelFontSize=12))
@@ -193,8 +196,9 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
                  alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f"), alt.Tooltip("shares:N", title="")])
     value = base.mark_text(align="left", dy=-13, fontSize=11).encode(
         x=alt.X("median:Q", scale=xs), y=y, text=alt.Text("median:Q", format=".2f"))
-    shares = base.mark_text(align="left", dy=15, fontSize=10.5, color="#333333").encode(
-        x=alt.X("low:Q", scale=xs), y=y, text="shares:N")
+    # (on two lines from the plot's left edge, so that it fits beside the axis labels on a phone)
+    shares = base.mark_text(align="left", baseline="middle", dy=12, fontSize=10.5, lineHeight=12, lineBreak="\n",
+                            color="#333333").encode(x=alt.value(0), y=y, text="shares:N")
     reference = base.transform_filter(alt.datum.analysis == "no_transplant").mark_rule(color="#000000", strokeDash=[4, 4]).encode(
         x=alt.X("median:Q", scale=xs))
     return alt.layer(reference, rule, point, value, shares).add_params(gap, pattern).properties(

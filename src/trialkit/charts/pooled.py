@@ -9,6 +9,9 @@ import pandas as pd
 from trialkit.charts import PALETTE
 
 _MODEL_COLOURS = {"univariate": PALETTE[0], "multivariate": PALETTE[1]}
+#: The strip of numbers at risk under a curve: the bottom of the y scale (%), and the heights of its two
+#: rows (the "at risk:" label, then the numbers).
+_RISK_FLOOR, _RISK_ROWS = -22.0, (-6.0, -15.0)
 
 
 def synthetic_curve(curves: pd.DataFrame, anchors: pd.DataFrame, risk: pd.DataFrame, *, title: str, y_title: str,
@@ -24,20 +27,22 @@ def synthetic_curve(curves: pd.DataFrame, anchors: pd.DataFrame, risk: pd.DataFr
             raise ValueError(f"{name} lacks column(s) {missing}")
     c = curves.assign(pct=100 * curves["survival"])
     a = anchors.assign(pct=100 * anchors["survival"])
-    r = pd.concat([pd.DataFrame({"time": [0.0], "label": ["at risk:"], "y": [8.0]}),
-                   risk.assign(label=risk["at_risk"].astype(str), y=3.0)[["time", "label", "y"]]], ignore_index=True)
-    r.loc[0, "y"] = 9.0
+    # The numbers at risk sit in a strip below 0 %, where no curve goes.
+    r = pd.concat([pd.DataFrame({"time": [0.0], "label": ["at risk:"], "y": [_RISK_ROWS[0]]}),
+                   risk.assign(label=risk["at_risk"].astype(str), y=_RISK_ROWS[1])[["time", "label", "y"]]], ignore_index=True)
     t_max = float(max(c["time"].max(), a["time"].max() if len(a) else 0.0, risk["time"].max()))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, t_max], nice=False), axis=alt.Axis(values=list(risk["time"])))
-    y = alt.Y("pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
+    ys = alt.Scale(domain=[_RISK_FLOOR, 100], nice=False)
+    y = alt.Y("pct:Q", title=y_title, scale=ys, axis=alt.Axis(values=list(range(0, 101, 20))))
     line = alt.Chart(c).mark_line(interpolate="step-after", color=PALETTE[0]).encode(x=x, y=y)
     pts = alt.Chart(a).mark_point(shape="diamond", size=110, filled=True, color=PALETTE[1], stroke="#000000", strokeWidth=0.8).encode(
         x=x, y=y, tooltip=[alt.Tooltip("what:N"), alt.Tooltip("time:Q", format=".1f", title="months"),
                            alt.Tooltip("pct:Q", format=".1f", title="%")])
     text = alt.Chart(r).mark_text(fontSize=11, align="left", dx=2).encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, t_max], nice=False)), y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100])), text="label:N")
-    return alt.layer(line, pts, text).properties(
-        title={"text": title, "subtitle": ["Diamonds: published values", "Bottom row: numbers at risk",
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, t_max], nice=False)), y=alt.Y("y:Q", scale=ys), text="label:N")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#bbbbbb").encode(y=alt.Y("y:Q", scale=ys))
+    return alt.layer(zero, line, pts, text).properties(
+        title={"text": title, "subtitle": ["Diamonds: published values", "Below 0 %: numbers at risk",
                                            "SYNTHETIC data, not patient records"]},
         description=description, width="container", height=300)
 
@@ -211,10 +216,14 @@ def historical_chart(grid: pd.DataFrame, *, study_median: float, external_median
         x=alt.X("share_pct:Q", title="Poor-risk share in the study (%)"),
         y=alt.Y("median:Q", title="Median survival, no drug effect (mo)", scale=alt.Scale(domain=[0, 12])),
         tooltip=[alt.Tooltip("share_pct:Q", format=".0f", title="poor-risk %"), alt.Tooltip("median:Q", format=".1f", title="months")])
-    refs = pd.DataFrame({"y": [study_median, external_median], "label": ["pooled study, observed", f"{external_label}, observed"]})
+    # The reference lines are named at the right end, above the line: with no drug effect every curve
+    # falls below the external median past an even case mix, and stays below the study's median.
+    refs = pd.DataFrame({"y": [study_median, external_median], "x": 100 * float(grid["poor_share"].max()),
+                         "label": ["pooled study", external_label]})
     rules = alt.Chart(refs).mark_rule(strokeDash=[4, 3], color="#555555").encode(y="y:Q")
-    text = alt.Chart(refs).mark_text(align="left", dx=4, dy=-6, fontSize=11).encode(x=alt.value(4), y="y:Q", text="label:N")
+    text = alt.Chart(refs).mark_text(align="right", baseline="bottom", dx=-2, dy=-3, fontSize=11).encode(
+        x="x:Q", y="y:Q", text="label:N")
     return alt.layer(rules, text, line).add_params(hr).properties(
-        title={"text": "Case mix alone can move a median", "subtitle": "Same treatment in both groups (model)"},
+        title={"text": "Case mix alone can move a median", "subtitle": "Same treatment in both groups (model); dashed: observed medians"},
         description="Line chart of the median survival with no treatment effect against the share of poor-risk patients, with reference lines at the observed medians.",
         width="container", height=260)

@@ -65,8 +65,8 @@ def boundaries_explorer(grid: pd.DataFrame, looks: int = 3, first: float = 0.5) 
     ppanel = alt.layer(prule, pline).properties(width=245, height=250, title={"text": "The same boundary as a P value", "fontSize": 13})
 
     naive = base.transform_filter("datum.look == 1 && datum.spending == 'obrien-fleming'").transform_calculate(
-        line1="datum.looks == 1 ? 'A single analysis at P < 0.05:' : 'Testing each of these ' + datum.looks + ' analyses at P < 0.05 without adjustment:'",
-        line2="'overall false-positive rate ' + format(100 * datum.naive_alpha, '.1f') + ' %' + (datum.looks == 1 ? '.' : ' (not 5 %).')",
+        line1="datum.looks == 1 ? 'A single analysis at P < 0.05:' : datum.looks + ' analyses, each at P < 0.05 unadjusted:'",
+        line2="'overall type I error ' + format(100 * datum.naive_alpha, '.1f') + ' %' + (datum.looks == 1 ? '.' : ' (not 5 %).')",
     )
     naive = alt.layer(
         naive.mark_text(align="left", fontSize=13, color="#222222").encode(x=alt.value(0), y=alt.value(8), text="line1:N"),
@@ -109,8 +109,8 @@ def power_explorer(grid: pd.DataFrame, events: int = 250, hr: float = 0.7, alloc
     targets = alt.Chart(pd.DataFrame({"p": [80, 90]})).mark_rule(strokeDash=[4, 4], color="#777777").encode(y="p:Q")
     panel = alt.layer(targets, others, line, point).properties(width=560, height=280)
     text = chosen.transform_filter(f"abs(datum.events - events) < {_TOL}").transform_calculate(
-        line1="'With ' + datum.events + ' events, HR ' + format(hr, '.2f') + ', allocation ' + allocation + ': power ' + format(datum.power_pct, '.0f') + ' %.'",
-        line2="'Events needed: ' + datum.events_80 + ' for 80 % power, ' + datum.events_90 + ' for 90 % (two-sided alpha 0.05).'",
+        line1="'Power ' + format(datum.power_pct, '.0f') + ' %: ' + datum.events + ' events, HR ' + format(hr, '.2f') + ', ' + allocation",
+        line2="'Events for 80 % power: ' + datum.events_80 + '; for 90 %: ' + datum.events_90",
     )
     t1 = text.mark_text(align="left", fontSize=13, fontWeight="bold").encode(x=alt.value(0), y=alt.value(8), text="line1:N")
     t2 = text.mark_text(align="left", fontSize=13).encode(x=alt.value(0), y=alt.value(28), text="line2:N")

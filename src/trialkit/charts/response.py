@@ -6,6 +6,8 @@ only filters that grid by the sliders (Vega-Lite parameters), so it works in the
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -56,13 +58,32 @@ def _constant_code(trial: str) -> str:
     return codes.pop()
 
 
+#: Shorter words for a reason printed under its classification (the units are on the sliders and the
+#: maps' axes; "not CR" and the like follow from the order of the categories). The tooltip, the
+#: figure's description and the page give the reason in full.
+_SHORTER = ((" × 10⁹/L", ""), ("marrow blasts", "blasts"), ("disease outside the marrow", "disease elsewhere"),
+            ("names CR, CRi but prints no thresholds", "prints no thresholds"),
+            ("names CR, CRh but prints no thresholds", "prints no thresholds"),
+            ("marrow clear, but counts meet no category", "counts meet no category"))
+
+
+def short_reason(reason: str) -> str:
+    """``reason`` (from :func:`trialkit.chapters.response.explain`) in a few words: without units, and
+    without a closing "(not ...)", which the order CR, CRh, CRi implies; "(our reading)" stays."""
+    text = str(reason)
+    for long, short in _SHORTER:
+        text = text.replace(long, short)
+    return re.sub(r" \(not [^)]*\)$", "", text)
+
+
 def _labels() -> pd.DataFrame:
     rows = []
     for order, trial in enumerate(response.TRIALS):
         crit = response.criteria(trial)
         for code in response.outcomes(trial):
+            reason = response.explain(trial, code)
             rows.append({"key": COLUMN[trial] + LETTERS[code], "trial_label": crit.label, "order": order,
-                         "category": response.CODES[code], "reason": response.explain(trial, code)})
+                         "category": response.CODES[code], "reason": reason, "short_reason": short_reason(reason)})
     return pd.DataFrame(rows)
 
 
@@ -85,9 +106,10 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
                        scale=alt.Scale(domain=list(CATEGORY_COLOURS), range=list(CATEGORY_COLOURS.values())),
                        legend=alt.Legend(orient="bottom", direction="horizontal", symbolStrokeColor="#555555",
                                          symbolStrokeWidth=1, symbolType="square"))
-    lookup = alt.LookupData(labels, key="key", fields=["trial_label", "order", "category", "reason"])
+    lookup = alt.LookupData(labels, key="key", fields=["trial_label", "order", "category", "reason", "short_reason"])
 
-    # One row per trial.
+    # One row per trial: the classification in a box, and under it the reason in a few words (a line
+    # of its own, so that it fits a phone column).
     fold = list(COLUMN.values())
     rows = (alt.Chart(grid).transform_filter(f"{same_counts} && {same_marrow}")
             .transform_calculate(**{k: f"'{v}'" for k, v in constants.items()})
@@ -95,21 +117,23 @@ def classifier(platelets: int = 75, anc: float = 0.75, blasts: int = 2) -> alt.V
             .transform_calculate(key="datum.col + datum.code")
             .transform_lookup(lookup="key", from_=lookup))
     y = alt.Y("trial_label:N", title=None, sort=[response.criteria(t).label for t in response.TRIALS],
-              scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1),
+              scale=alt.Scale(paddingInner=0.2, paddingOuter=0.05),
               axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", domain=False, ticks=False, labelPadding=8))
-    box = rows.mark_rect(stroke="#555555", strokeWidth=1).encode(x=alt.value(0), x2=alt.value(110), y=y, color=colour,
-                                                                 tooltip=[alt.Tooltip("trial_label:N", title="Trial"),
-                                                                          alt.Tooltip("category:N", title="Classification"),
-                                                                          alt.Tooltip("reason:N", title="Why")])
-    word = rows.mark_text(fontWeight="bold", fontSize=13).encode(
-        x=alt.value(55), y=y, text="category:N",
+    part = alt.Scale(domain=["box", "why"], paddingInner=0.1)
+    box = rows.mark_rect(stroke="#555555", strokeWidth=1).encode(
+        x=alt.value(0), x2=alt.value(110), y=y, yOffset=alt.YOffset(datum="box", scale=part), color=colour,
+        tooltip=[alt.Tooltip("trial_label:N", title="Trial"), alt.Tooltip("category:N", title="Classification"),
+                 alt.Tooltip("reason:N", title="Why")])
+    word = rows.mark_text(fontWeight="bold", fontSize=12).encode(
+        x=alt.value(55), y=y, yOffset=alt.YOffset(datum="box", scale=part), text="category:N",
         color=alt.condition("datum.category == 'CR'", alt.value("#ffffff"), alt.value("#111111")))
-    why = rows.mark_text(align="left", fontSize=12).encode(x=alt.value(122), y=y, text="reason:N")
+    why = rows.mark_text(align="left", fontSize=12).encode(
+        x=alt.value(0), y=y, yOffset=alt.YOffset(datum="why", scale=part), text="short_reason:N")
     # The panel's title states the patient in words, so it changes with every control.
     patient = alt.expr("['Patient: platelets ' + platelets + ', ANC ' + format(anc, '.2f') + ' (× 10⁹/L),',"
                        " 'blasts ' + blasts + '%, disease elsewhere: ' + (disease ? 'yes' : 'no')]")
     row_panel = alt.layer(box, word, why).properties(
-        width=470, height=44 * len(response.TRIALS),
+        width=240, height=56 * len(response.TRIALS),
         title=alt.TitleParams(text=patient, subtitle="How each publication classifies this patient, and why", fontSize=14))
 
     # Platelet-ANC maps for the trials that print thresholds, at the chosen marrow and disease status, on

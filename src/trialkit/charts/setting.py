@@ -9,7 +9,8 @@ import pandas as pd
 
 from trialkit.charts import PALETTE
 
-_WRAP = 92
+#: Longest line of a question (characters): it must fit a phone column (some 350 px at 11.5 px).
+_WRAP = 50
 
 
 def timeline(frame: pd.DataFrame | None = None, first_year: int | None = None, last_year: int | None = None) -> alt.LayerChart:
@@ -25,16 +26,16 @@ def timeline(frame: pd.DataFrame | None = None, first_year: int | None = None, l
     rows = frame.reset_index(drop=True).assign(row=lambda d: d.index.astype(float))
     heads = rows.assign(x=float(first_year), y=rows["row"],
                         text=rows["label"] + " — " + rows["journal"] + " " + rows["year"].astype(str))
-    questions = rows.assign(x=float(first_year), y=rows["row"] + 0.4,
+    questions = rows.assign(x=float(first_year), y=rows["row"] + 0.34,
                             lines=[textwrap.wrap("Asked: " + q, _WRAP, break_on_hyphens=False) for q in rows["question"]])
-    bars = rows.dropna(subset=["enrol_start"]).assign(y=lambda d: d["row"] + 0.24, what="Enrolment (dates the article gives)")
-    pubs = rows.assign(x=rows["year"] + 0.5, y=rows["row"] + 0.24, what="Year of publication")
+    bars = rows.dropna(subset=["enrol_start"]).assign(y=lambda d: d["row"] + 0.2, what="Enrolment (dates the article gives)")
+    pubs = rows.assign(x=rows["year"] + 0.5, y=rows["row"] + 0.2, what="Year of publication")
     colour = alt.Color("what:N", title=None, scale=alt.Scale(domain=["Enrolment (dates the article gives)", "Year of publication"],
                                                              range=[PALETTE[0], PALETTE[1]]),
                        legend=alt.Legend(orient="top", direction="horizontal"))
     scale = alt.Scale(domain=[first_year, last_year], nice=False, zero=False)
     x = alt.X("x:Q", title="Year", scale=scale, axis=alt.Axis(format="d", tickMinStep=1, grid=True, labelFlush=False))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.3, len(rows) - 0.1], reverse=True))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.3, len(rows) + 0.15], reverse=True))
     head = alt.Chart(heads).mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=13).encode(x=x, y=y, text="text:N")
     question = alt.Chart(questions).mark_text(align="left", baseline="top", fontSize=11.5, lineHeight=14).encode(
         x=x, y=y, text="lines:N")
@@ -50,5 +51,5 @@ def timeline(frame: pd.DataFrame | None = None, first_year: int | None = None, l
                "subtitle": "Bars: enrolment, from the first to the last date the article gives; diamonds: year of publication."},
         description=("Timeline of the four publications in order of publication, each with its enrolment period where "
                      "the article gives one, its year of publication and the question it asked."),
-        width=600, height=110 * len(rows),
+        width=600, height=145 * len(rows),
     )

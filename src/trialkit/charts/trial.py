@@ -134,10 +134,14 @@ def efs_ceiling_chart(trial: Trial, frame: pd.DataFrame) -> alt.LayerChart:
         x=x, y=y, color=arm_colour(trial), detail="arm_label:N")
     pts = alt.Chart(frame[frame["label"] != ""]).mark_point(filled=True, size=70).encode(
         x=x, y=y, color=arm_colour(trial), tooltip=[alt.Tooltip("arm_label:N", title="Arm"), alt.Tooltip("label:N", title="Point")])
-    lab = frame[frame["label"] != ""]
+    # The dashed path reaches each 6-month point from above: its label goes below and before it. The
+    # day-1 labels, above their line, break before a parenthesis so that they end before the 6-month
+    # labels (Vega sets the first line on the baseline: the second is lifted by a line's height).
+    lab = frame[frame["label"] != ""].assign(shown=lambda f: f["label"].str.replace(" (", "\n(", regex=False))
     labels = alt.layer(*[alt.Chart(lab[(lab["time"] > 1) == late]).mark_text(
-        align="right" if late else "left", dx=-8 if late else 8, dy=-10, fontSize=11).encode(
-        x=x, y=y, text="label:N", color=alt.Color("arm_label:N", scale=arm_scale(trial), legend=None)) for late in (False, True)])
+        align="right" if late else "left", baseline="middle" if late else "bottom", dx=-8 if late else 8,
+        dy=12 if late else -4 - 13, fontSize=11, lineBreak="\n", lineHeight=13).encode(
+        x=x, y=y, text="shown:N", color=alt.Color("arm_label:N", scale=arm_scale(trial), legend=None)) for late in (False, True)])
     return alt.layer(known, unknown, pts, labels).properties(
         title={"text": "Event-free survival when non-responders fail on day 1",
                "subtitle": ["Solid: fixed by the rule and Table 2 (the drop to the remission rate on day 1).",
@@ -166,10 +170,13 @@ def synthetic_km_chart(trial: Trial, curves: pd.DataFrame, anchors: pd.DataFrame
         x=x, y=y, color=arm_colour(trial, legend=False),
         tooltip=[alt.Tooltip("arm_label:N", title="Arm"), alt.Tooltip("what:N"), alt.Tooltip("time:Q", format=".1f", title="months"),
                  alt.Tooltip("survival:Q", format=".1f", title="%")])
-    # Direct labels where the curves are apart: the higher arm named above its curve, the lower below.
+    # Direct labels where the curves are apart. A falling curve leaves free the space above it to the
+    # right and below it to the left: the higher arm is named above and after the point, the lower
+    # below and before it.
     at = curves[curves["time"] <= 0.4 * t_max].sort_values("time").groupby("arm_label", sort=False).tail(1)
     at = at.assign(dy=[-10 if v >= at["survival"].max() else 14 for v in at["survival"]])
-    names = alt.layer(*[alt.Chart(at[at["dy"] == d]).mark_text(align="left", dx=4, dy=d, fontSize=12.5, fontWeight="bold").encode(
+    names = alt.layer(*[alt.Chart(at[at["dy"] == d]).mark_text(
+        align="left" if d < 0 else "right", dx=4 if d < 0 else -4, dy=d, fontSize=12.5, fontWeight="bold").encode(
         x=x, y=y, text="arm_label:N", color=arm_colour(trial, legend=False)) for d in sorted(set(at["dy"]))])
     plot = alt.layer(lines, points, names).properties(
         title={"text": title, "subtitle": subtitle or [SYNTHETIC_NOTE, "Diamonds: the published points the curves pass through."]},

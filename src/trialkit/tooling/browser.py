@@ -298,8 +298,9 @@ def layout_problems(page) -> list[str]:
 
 
 # Labels a reader cannot read at the current viewport (charts drawn): an axis label cut short with an
-# ellipsis, two labels of one axis drawn over each other, and a text mark drawn across a line mark of
-# its own plot (a direct label or read-out over a curve). Lines are sampled along their length.
+# ellipsis, two labels of one axis drawn over each other, a text mark (a read-out line, a direct label)
+# or a legend label cut short with an ellipsis, and a text mark drawn across a line mark of the figure (a direct label or
+# read-out over a curve). Lines are sampled along their length.
 LABEL_JS = r"""() => {
   const out = [];
   const shrink = (r, d) => ({left: r.left + d, right: r.right - d, top: r.top + d, bottom: r.bottom - d});
@@ -322,10 +323,18 @@ LABEL_JS = r"""() => {
         }
       }
     }
-    // 2. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
+    // 2. text marks (read-outs, direct labels, tables drawn in the chart) cut short: Vega ends a text
+    //    with an ellipsis when it runs past its limit
+    const texts = Array.from(svg.querySelectorAll('.mark-text.role-mark text')).filter(visible).filter(t => t.textContent.trim());
+    for (const t of texts) {
+      if (t.textContent.endsWith('…')) out.push(`chart ${c.id}: text "${t.textContent.slice(0, 40)}" is cut short`);
+    }
+    for (const t of Array.from(svg.querySelectorAll('.role-legend-label text')).filter(visible)) {
+      if (t.textContent.endsWith('…')) out.push(`chart ${c.id}: legend label "${t.textContent.slice(0, 40)}" is cut short`);
+    }
+    // 3. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
     //    is a defect whichever view each belongs to); axis labels and titles are not text marks
     {
-      const texts = Array.from(svg.querySelectorAll('.mark-text.role-mark text')).filter(visible).filter(t => t.textContent.trim());
       const lines = Array.from(svg.querySelectorAll('.mark-line.role-mark path'));
       if (!texts.length || !lines.length) continue;
       const points = [];
@@ -352,8 +361,8 @@ LABEL_JS = r"""() => {
 
 
 def label_problems(page) -> list[str]:
-    """Cut or overlapping axis labels and text drawn over a line, at the page's current viewport (call
-    after :func:`wait_for_charts`)."""
+    """Cut or overlapping axis labels, cut text marks and text drawn over a line, at the page's current
+    viewport (call after :func:`wait_for_charts`)."""
     return page.evaluate(LABEL_JS)
 
 

@@ -122,15 +122,28 @@
     var placed = marks.map(function (t) { return { t: t, pos: fixedX(t) }; }).filter(function (p) { return p.pos; });
     var ratio = from && from > width ? width / from : 1;
     placed.forEach(function (p) { if (p.pos.at !== null && ratio < 1) { p.pos.at = Math.round(p.pos.at * ratio); p.pos.set(p.pos.at); } });
+    // (other marks placed at fixed x, such as a box a text sits in, move with the texts)
+    if (ratio < 1) {
+      (function others(u) {
+        var m = u.mark, enc = u.encoding || {};
+        if (m !== undefined && m !== "text" && !(m && m.type === "text")) {
+          ["x", "x2"].forEach(function (ch) { if (enc[ch] && typeof enc[ch].value === "number") { enc[ch].value = Math.round(enc[ch].value * ratio); } });
+        }
+        (u.layer || []).forEach(others);
+      })(s);
+    }
     var columns = placed.map(function (p) { return p.pos.at; }).filter(function (v, i, a) { return v !== null && a.indexOf(v) === i; })
       .sort(function (a, b) { return a - b; });
+    // (a text's room ends at the next column of text on its own line: same y, y offset and dy)
+    var line = function (t) { var e = t.encoding || {}; return JSON.stringify([e.y, e.yOffset, t.mark.dy || 0, t.mark.y]); };
     placed.forEach(function (p) {
       var t = p.t, at = p.pos.at, align = t.mark.align || "center", dx = t.mark.dx || 0, room;
       if (at === null) {
         room = width;
       } else {
         at += dx;
-        var next = columns.filter(function (c) { return c > p.pos.at; })[0];
+        var mine = placed.filter(function (q) { return q.pos.at !== null && line(q.t) === line(t); }).map(function (q) { return q.pos.at; });
+        var next = mine.filter(function (c) { return c > p.pos.at; }).sort(function (a, b) { return a - b; })[0];
         var right = align === "left" && next !== undefined ? next - 6 : width;
         room = align === "left" ? right - at : align === "right" ? at : 2 * Math.min(at, width - at);
       }
@@ -265,26 +278,136 @@
       lg.columns = compact ? 1 : Math.max(1, Math.min(domain ? domain.length : 8, Math.floor(avail / entry)));
       lg.labelLimit = Math.max(60, Math.floor((width - 20) / lg.columns) - 34);
       if (compact) { lg.orient = "bottom"; lg.direction = "vertical"; }
+      // a label longer than that wraps onto lines that fit, as the names on a vertical axis do
+      if (domain && !lg.labelExpr) {
+        var font = (lg.labelFontSize || legendFontSize) + "px " + legendFont, wrapped = {}, any = false;
+        domain.forEach(function (d) {
+          var n = String(d);
+          if (textWidth(n, font) <= lg.labelLimit - 1) { return; }
+          var lines = wrapToWidth(n, lg.labelLimit - 1, font);
+          if (lines.length > 1) { wrapped[n] = lines; any = true; }
+        });
+        if (any) { lg.labelExpr = "(" + JSON.stringify(wrapped) + ")[datum.label] || datum.label"; }
+      }
     });
-    // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
-    var y = enc.y;
-    if (y && typeof y === "object" && y.axis !== null) {
-      y.axis = y.axis || {};
-      y.axis.labelLimit = Math.min(y.axis.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
-    }
     ["layer", "hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { wrapLegends(c, width); }); });
     if (s.spec) { wrapLegends(s.spec, width); }
   }
 
+  // Category names on a vertical axis wrap onto several lines instead of being cut. The room of a name
+  // is its axis's labelLimit and, on a narrow column, at most 38 % of the width (30 % in the compact
+  // pass); a name wider than that (measured as Vega measures text, on a canvas) is broken between words
+  // into lines that fit, through a label expression, and the rows are made tall enough for the lines
+  // of the longest name. The names are the categories of the field: its sort order or scale domain as
+  // given, and its values in the view's data (inline, or a named dataset).
+  var measurer = null;
+  function textWidth(text, font) {
+    if (!measurer) { measurer = document.createElement("canvas").getContext("2d"); }
+    measurer.font = font;
+    return measurer.measureText(text).width;
+  }
+  function wrapToWidth(text, limit, font) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).filter(Boolean).forEach(function (w) {
+      var longer = line ? line + " " + w : w;
+      if (line && textWidth(longer, font) > limit) { lines.push(line); line = w; } else { line = longer; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+  function dataRows(root, data) {
+    if (!data || typeof data !== "object") { return null; }
+    if (Array.isArray(data.values)) { return data.values; }
+    if (data.name && root.datasets && Array.isArray(root.datasets[data.name])) { return root.datasets[data.name]; }
+    return null;
+  }
+  function wrapAxisLabels(root, width) {
+    var config = root.config || {}, axisConf = config.axis || {}, yConf = config.axisY || {};
+    var cap = width < STACK_BELOW ? Math.floor(width * (compact ? 0.3 : 0.38)) : 1e9;
+    function units(s, data, out) {  // every single view of a leaf, with the data it inherits
+      var own = s.data || data;
+      if (s.mark !== undefined) { out.push({ s: s, data: own }); }
+      (s.layer || []).forEach(function (l) { units(l, own, out); });
+      return out;
+    }
+    function leaf(s, data) {
+      var need = 0, rows = 0;
+      // the view's width with its axes (a view fitted to the column has them inside its width)
+      var viewWidth = typeof s.width === "number" ? s.width + (s.autosize ? 0 : 70) : width;
+      units(s, data, []).forEach(function (u) {
+        var y = (u.s.encoding || {}).y;
+        if (!y || typeof y !== "object" || y.axis === null || !y.field || (y.type !== "nominal" && y.type !== "ordinal")) { return; }
+        var axis = y.axis = y.axis || {};
+        if (axis.labels === false || axis.labelExpr) { return; }
+        var given = axis.labelLimit !== undefined ? axis.labelLimit : (yConf.labelLimit !== undefined ? yConf.labelLimit : axisConf.labelLimit);
+        // (Vega's default limit is 180 px; 0 means none)
+        var limit = Math.min(given === 0 ? 1e9 : given || 180, cap);
+        if (limit >= 1e9) { return; }
+        axis.labelLimit = limit;
+        var size = axis.labelFontSize || yConf.labelFontSize || axisConf.labelFontSize || 10;
+        var font = (axis.labelFontWeight || yConf.labelFontWeight || axisConf.labelFontWeight || "normal") + " " + size + "px "
+          + (axis.labelFont || yConf.labelFont || axisConf.labelFont || config.font || "sans-serif");
+        var names = [], seen = {};
+        var add = function (v) { if (v !== null && v !== undefined && !seen["$" + v]) { seen["$" + v] = true; names.push(String(v)); } };
+        var values = dataRows(root, u.data);
+        if (values) { values.forEach(function (r) { add(r[y.field]); }); }
+        var inData = names.length;
+        if (Array.isArray(y.sort)) { y.sort.forEach(add); }
+        if (y.scale && Array.isArray(y.scale.domain)) { y.scale.domain.forEach(add); }
+        var linesAt = function (room) {
+          return Math.max.apply(null, names.map(function (n) { return wrapToWidth(n, room - 1, font).length; }).concat([1]));
+        };
+        // Every row is as tall as the longest name's lines: the label column widens (up to half the
+        // view) as far as that saves lines.
+        var fewest = linesAt(limit);
+        if (fewest > 1) {
+          var best = limit, widest = Math.floor(0.5 * Math.min(width, viewWidth));
+          for (var room = limit + 8; room <= widest && fewest > 1; room += 8) {
+            var k = linesAt(room);
+            if (k < fewest) { best = room; fewest = k; }
+          }
+          limit = axis.labelLimit = best;
+        }
+        var wrapped = {}, most = 1, any = false;
+        names.forEach(function (n) {
+          if (textWidth(n, font) <= limit - 1) { return; }
+          var lines = wrapToWidth(n, limit - 1, font);
+          if (lines.length > 1) { wrapped[n] = lines; most = Math.max(most, lines.length); any = true; }
+        });
+        if (!any) { return; }
+        var lineHeight = Math.ceil(size * 1.15);
+        axis.labelLineHeight = lineHeight;
+        axis.labelExpr = "(" + JSON.stringify(wrapped) + ")[datum.label] || datum.label";
+        need = Math.max(need, most * lineHeight + 4);
+        rows = Math.max(rows, inData || names.length);
+      });
+      if (!need) { return; }
+      // Rows at least `need` px apart: a step height grows, a fixed height grows to hold every row.
+      if (s.height && typeof s.height === "object" && typeof s.height.step === "number") { s.height.step = Math.max(s.height.step, need); }
+      else if (typeof s.height === "number") { s.height = Math.max(s.height, Math.ceil(rows * need)); }
+      else if (s.height === undefined) { s.height = { step: Math.max(20, need) }; }
+    }
+    (function walk(s, data) {
+      if (!s || typeof s !== "object") { return; }
+      if (isLeaf(s)) { leaf(s, data); return; }
+      var own = s.data || data;
+      ["hconcat", "vconcat", "concat"].forEach(function (k) { (s[k] || []).forEach(function (c) { walk(c, own); }); });
+      if (s.spec) { walk(s.spec, own); }
+    })(root, undefined);
+  }
+
   // On a narrow column a legend label may not be wider than the column (it is cut with an ellipsis,
   // and the full text stays in the tooltip and the figure's description).
+  var legendFont = "sans-serif", legendFontSize = 10;  // the figure's legend font (set below)
   function narrowLegends(s, width) {
     s.config = s.config || {};
     s.config.legend = s.config.legend || {};
+    legendFont = s.config.legend.labelFont || s.config.font || "sans-serif";
+    legendFontSize = s.config.legend.labelFontSize || 10;
     s.config.legend.labelLimit = Math.max(120, width - 60);
     if (width < STACK_BELOW) {
       wrapLegends(s, width);
-      // Long category names on a vertical axis are cut (the full name stays in the tooltip and table).
+      // Axes the wrapping below does not reach (no category names) keep a share of the width.
       s.config.axisY = s.config.axisY || {};
       s.config.axisY.labelLimit = Math.min(s.config.axisY.labelLimit || 1e9, Math.floor(width * (compact ? 0.3 : 0.38)));
     }
@@ -370,6 +493,7 @@
     narrowLegends(fitted, width);
     var room = { guess: 70, next: 0 };
     fit(fitted, width, room, true);
+    wrapAxisLabels(fitted, width);
     return embed(target, live, fitted).then(function (result) {
       if (svgWidth(live) <= width + 1 || isLeaf(fitted) || room.facet) { return result; }
       // Compound figure wider than its column: redraw once with each panel's measured room.
@@ -379,6 +503,7 @@
       fitted = clone(spec);
       narrowLegends(fitted, width);
       fit(fitted, width, { guess: 70, next: 0, measured: measured }, true);
+      wrapAxisLabels(fitted, width);
       return embed(target, live, fitted);
     }).then(function again(result, tries) {
       // Last resort: a title, legend or label still past the figure's edge (or the figure past its
@@ -396,6 +521,7 @@
       try {
         narrowLegends(fitted, narrower);
         fit(fitted, narrower, { guess: 70, next: 0 }, true);
+        wrapAxisLabels(fitted, narrower);
       } finally { compact = false; }
       return embed(target, live, fitted).then(function (r) { return again(r, tries + 1); });
     }).then(function (result) {
@@ -409,7 +535,7 @@
       target._tkResult = result;
       target._tkFitted = fitted;
       var bindings = live.querySelector(".vega-bindings");
-      if (bindings) {
+      if (bindings && bindings.querySelector("input, select")) {  // (Vega-Embed writes an empty form for every chart)
         // A figure with controls fits the window, controls included, so that the reader sees both at
         // once without anything covering the chart: first the plots give up height (down to MIN_SCALE),
         // then the control panel scrolls inside its own box (at least a quarter of the window).
