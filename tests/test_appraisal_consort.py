@@ -160,6 +160,31 @@ def test_flow_diagram_draws_boxes_rules_and_text():
     assert spec["height"] == flow.layout("tower_flow.yml")["height"]
 
 
+def test_flow_diagram_carries_a_phone_layout_whose_text_fits_its_boxes():
+    """On a phone the diagram is drawn from its narrow layout: stage names above the boxes, every line of
+    text inside its box at the same font size (CHAR_W px per character), nothing wider than the layout."""
+    wide = charts.flow_diagram("tower_flow.yml").to_dict()
+    narrow = wide["usermeta"]["trialkitNarrow"]
+    assert narrow["below"] == flow.WIDTH and narrow["spec"]["width"] == flow.NARROW_WIDTH
+    geo = flow.layout("e1910_flow.yml", flow.NARROW_WIDTH, stages_above=True)  # the longest arm names
+    boxes, texts = geo["boxes"], geo["texts"]
+    assert boxes["x0"].min() >= 0 and boxes["x1"].max() <= flow.NARROW_WIDTH
+    for _, t in texts[~texts["bold"]].iterrows():
+        inside = boxes[(boxes["x0"] <= t["x"]) & (t["x"] < boxes["x1"]) & (boxes["y0"] < t["y"]) & (t["y"] < boxes["y1"])]
+        assert len(inside) == 1, t["text"]
+        assert t["x"] + len(t["text"]) * flow.CHAR_W <= inside["x1"].iloc[0], t["text"]
+    for _, t in texts[texts["bold"]].iterrows():  # the arms' names fit their columns
+        column = boxes[(boxes["x0"] <= t["x"]) & (t["x"] < boxes["x1"])].iloc[0]
+        assert len(t["text"]) * flow.BOLD_CHAR_W <= column["x1"] - column["x0"], t["text"]
+    # each stage name sits above the first box of its stage, not beside it
+    for _, st in geo["stages"].iterrows():
+        below = boxes[boxes["y0"] > st["y"]]
+        assert not below.empty and below["y0"].min() - st["y"] <= flow.LINE_H, st["text"]
+    assert "usermeta" not in charts.flow_diagram("e1910_flow.yml", width=flow.NARROW_WIDTH + 10).to_dict()  # fits a phone already
+    with pytest.raises(ValueError, match="width must be at least 200 px, got 120"):
+        flow.layout("tower_flow.yml", 120)
+
+
 def test_tower_prose_and_checklist_agree_on_the_gaps():
     """Every item the TOWER appraisal page lists among "the gaps that matter most" is scored as not
     fully reported in tower_consort.yml, and every item the page calls reported is scored reported."""

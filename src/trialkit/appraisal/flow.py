@@ -203,11 +203,18 @@ LINE_H = 16
 PAD = 8
 GAP = 40
 CHAR_W = 6.6
+BOLD_CHAR_W = 8.0  # the arms' names: bold, 13 px
 HEADER_H = 24
 
 
-def layout(spec, width: int = WIDTH) -> dict:
+NARROW_WIDTH = 330  # a phone's column (358 px at 390 px, 328 px at 360 px)
+
+
+def layout(spec, width: int = WIDTH, stages_above: bool = False) -> dict:
     """Boxes, text lines, connectors and stage labels of the diagram in pixel coordinates (y downward).
+
+    ``stages_above=False``: the stage names (Enrolment, Allocation...) in a column left of the boxes;
+    ``True``: each above its boxes, which then take the whole width (the layout for a phone's column).
 
     Returns a dict of DataFrames: ``boxes`` (box, arm, x0, x1, y0, y1), ``texts`` (x, y, text, bold,
     align), ``rules`` (x, y, x2, y2), ``heads`` (x, y: arrow tips), ``stages`` (x, y, text), and
@@ -215,7 +222,9 @@ def layout(spec, width: int = WIDTH) -> dict:
     """
     spec = _spec(spec)
     arms = list(spec.arms)
-    left, right = STAGE_W + 8, width - 8
+    if width < 200:
+        raise ValueError(f"width must be at least 200 px, got {width}")
+    left, right = (4, width - 4) if stages_above else (STAGE_W + 8, width - 8)
     col_w = (right - left - 16 * (len(arms) - 1)) / len(arms)
     cols = {arm: (left + k * (col_w + 16), left + k * (col_w + 16) + col_w) for k, arm in enumerate(arms)}
     centre_w = min(right - left, max(260.0, col_w))
@@ -236,18 +245,25 @@ def layout(spec, width: int = WIDTH) -> dict:
                 text, _ = line.values.get(key, (line.missing, ()))
                 out.extend(textwrap.wrap(f"{line.label}: {text}", chars, subsequent_indent="  ") or [""])
             wrapped[key] = out
-        top = HEADER_H if header else 0
+        # the arm's name heads its column, on as many lines as the column needs (bold, BOLD_CHAR_W px a character)
+        names = {key: textwrap.wrap(spec.arms[key], max(8, int((x1 - x0 - 2 * PAD) / BOLD_CHAR_W))) or [""]
+                 for key, (x0, x1) in spans.items()} if header else {}
+        top = HEADER_H + LINE_H * (max(len(v) for v in names.values()) - 1) if header else 0
         height = 2 * PAD + top + LINE_H * max(len(v) for v in wrapped.values())
+        if box.stage and stages_above:
+            stages.append({"x": float(left), "y": y + LINE_H / 2, "text": box.stage})
+            y += LINE_H + 4
         y0, y1 = y, y + height
         for key, (x0, x1) in spans.items():
             boxes.append({"box": box.id, "arm": key, "x0": x0, "x1": x1, "y0": y0, "y1": y1})
             if header:
-                texts.append({"x": (x0 + x1) / 2, "y": y0 + PAD + HEADER_H / 2 - 2, "text": spec.arms[key],
-                              "bold": True, "align": "center"})
+                for k, name in enumerate(names[key]):
+                    texts.append({"x": (x0 + x1) / 2, "y": y0 + PAD + HEADER_H / 2 - 2 + LINE_H * k, "text": name,
+                                  "bold": True, "align": "center"})
             for k, text in enumerate(wrapped[key]):
                 texts.append({"x": x0 + PAD, "y": y0 + PAD + top + LINE_H * (k + 0.5), "text": text, "bold": False,
                               "align": "left"})
-        if box.stage:
+        if box.stage and not stages_above:
             stages.append({"x": 4.0, "y": (y0 + y1) / 2, "text": box.stage})
         if box.parent is not None:
             parent = placed[box.parent]

@@ -211,9 +211,22 @@ def esmo_explorer(hr_values=None, gain_values=None) -> alt.VConcatChart:
 
 def flow_diagram(spec, width: int = flow.WIDTH) -> alt.LayerChart:
     """A CONSORT-style diagram from a flow specification (a ``flow.FlowSpec`` or a YAML path in
-    ``data/appraisal/``): boxes, text, connectors and arrowheads drawn with Altair marks."""
+    ``data/appraisal/``): boxes, text, connectors and arrowheads drawn with Altair marks.
+
+    The diagram carries a second layout for a phone's column (stage names above the boxes, text wrapped
+    to the narrower boxes) in ``usermeta.trialkitNarrow``: the book's chart script draws it when the
+    column is narrower than ``width`` (a diagram scaled down would shrink its boxes under text that
+    keeps its size)."""
     spec = spec if isinstance(spec, flow.FlowSpec) else flow.load(spec)
-    geo = flow.layout(spec, width)
+    chart = _flow_chart(spec, flow.layout(spec, width))
+    if width > flow.NARROW_WIDTH + 40:  # (a diagram drawn for a phone already fits one)
+        narrow = _flow_chart(spec, flow.layout(spec, flow.NARROW_WIDTH, stages_above=True))
+        chart = chart.properties(usermeta={"trialkitNarrow": {"below": width, "spec": narrow.to_dict()}})
+    return chart
+
+
+def _flow_chart(spec: flow.FlowSpec, geo: dict) -> alt.LayerChart:
+    width = geo["width"]
     height = geo["height"]
     xs = alt.Scale(domain=[0, width], nice=False, zero=False)
     ys = alt.Scale(domain=[0, height], nice=False, zero=False, reverse=True)

@@ -486,6 +486,14 @@
     }
     target.setAttribute("data-state", "drawing");
     var width = columnWidth(target);
+    // A figure may carry its own layout for narrow columns (usermeta.trialkitNarrow: {below, spec}), drawn
+    // instead of shrinking the wide one when the column is narrower than `below` px.
+    var narrow = spec.usermeta && spec.usermeta.trialkitNarrow;
+    if (narrow && narrow.spec && width < narrow.below) {
+      var title = spec.title;  // (the figure's title, which a page may have set, goes with it)
+      spec = narrow.spec;
+      if (title !== undefined) { spec.title = title; }
+    }
     var live = document.createElement("div");
     live.className = "tk-live";
     target.appendChild(live);
