@@ -106,6 +106,11 @@ UNREADABLE_JS = """(id) => {
   const texts = add(svg, 'g', {class: 'mark-text role-mark'});
   add(texts, 'text', {x: 10, y: 30, 'font-size': 12}, 'A read-out cut sho…');
   add(texts, 'text', {x: 10, y: 60, 'font-size': 12}, 'over a line');
+  add(texts, 'text', {x: 10, y: 90, 'font-size': 12}, 'one read-out');
+  add(texts, 'text', {x: 16, y: 93, 'font-size': 12}, 'another read-out');
+  add(texts, 'text', {x: -60, y: 120, 'font-size': 12}, 'past the edge');
+  add(texts, 'text', {x: 200, y: 120, 'font-size': 12}, 'a halo');  // drawn twice at one place: one text
+  add(texts, 'text', {x: 200, y: 120, 'font-size': 12}, 'a halo');
   add(add(svg, 'g', {class: 'mark-line role-mark'}), 'path', {d: 'M0,56L200,56', stroke: '#000'});
   const axis = add(add(svg, 'g', {class: 'role-axis'}), 'g', {class: 'role-axis-label'});
   add(axis, 'text', {x: 10, y: 150, 'font-size': 12}, 'Region: United State…');
@@ -129,9 +134,11 @@ def test_label_check_is_effective(site, browser, built_book):
         found = [p for p in tkbrowser.label_problems(page) if p not in before]
     expected = ['text "A read-out cut sho…" is cut short', 'text "over a line" is drawn over a line',
                 'axis label "Region: United State…" is cut short', 'axis labels "Sex: Male" and "Sex: Female" overlap',
-                'legend label "All trials, as report…" is cut short']
+                'legend label "All trials, as report…" is cut short', 'texts "one read-out" and "another read-out" overlap',
+                'text "past the edge" is cut by the chart\'s edge']
     for e in expected:
         assert any(e in p for p in found), (e, found)
+    assert not [p for p in found if "a halo" in p], found
 
 
 @pytest.mark.browser

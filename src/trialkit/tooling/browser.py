@@ -332,7 +332,28 @@ LABEL_JS = r"""() => {
     for (const t of Array.from(svg.querySelectorAll('.role-legend-label text')).filter(visible)) {
       if (t.textContent.endsWith('…')) out.push(`chart ${c.id}: legend label "${t.textContent.slice(0, 40)}" is cut short`);
     }
-    // 3. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
+    // 3. text marks cut by the edge of the drawing, or drawn over one another (a text drawn twice at
+    //    one place, as a halo under its copy, is one text)
+    {
+      const edge = svg.getBoundingClientRect();
+      const boxes = texts.map(t => shrink(t.getBoundingClientRect(), 1));
+      texts.forEach((t, i) => {
+        const r = boxes[i];
+        if (r.left < edge.left - 1 || r.right > edge.right + 1 || r.top < edge.top - 1 || r.bottom > edge.bottom + 1) {
+          out.push(`chart ${c.id}: text "${t.textContent.slice(0, 40)}" is cut by the chart's edge`);
+        }
+      });
+      const same = (a, b) => Math.abs(a.left - b.left) < 2 && Math.abs(a.top - b.top) < 2;
+      overlap: for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (texts[i].textContent === texts[j].textContent && same(a, b)) continue;
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+          out.push(`chart ${c.id}: texts "${texts[i].textContent.slice(0, 40)}" and "${texts[j].textContent.slice(0, 40)}" overlap`);
+          break overlap;
+        }
+      }
+    }
+    // 4. text marks over line marks (anywhere in the figure: in screen space a text crossing a line
     //    is a defect whichever view each belongs to); axis labels and titles are not text marks
     {
       const lines = Array.from(svg.querySelectorAll('.mark-line.role-mark path'));
@@ -361,8 +382,8 @@ LABEL_JS = r"""() => {
 
 
 def label_problems(page) -> list[str]:
-    """Cut or overlapping axis labels, cut text marks and text drawn over a line, at the page's current
-    viewport (call after :func:`wait_for_charts`)."""
+    """Cut or overlapping axis labels; text marks cut short, cut by the chart's edge or drawn over one
+    another; text drawn over a line; at the page's current viewport (call after :func:`wait_for_charts`)."""
     return page.evaluate(LABEL_JS)
 
 
