@@ -18,38 +18,16 @@
   var bundlePromise = null;
   var compact = false;        // set for a second fitting pass when the first left text past the edge
 
-  // Every pre-rendered image of the page decoded and painted (or IMAGES_WAIT_MS gone by): the bundle's
-  // parse and compile (the heaviest work of the page's first seconds on a slow phone) waits for it, so
-  // that it never holds up an image; the images are what the reader sees first.
-  var IMAGES_WAIT_MS = 1500;
-  var imagesPromise = null;
-  function imagesShown() {
-    if (!imagesPromise) {
-      var decoded = Array.prototype.map.call(document.querySelectorAll("img.tk-static"), function (img) {
-        return img.decode ? img.decode().catch(function () {}) : Promise.resolve();
-      });
-      imagesPromise = Promise.race([
-        Promise.all(decoded).then(function () {
-          return new Promise(function (resolve) {
-            requestAnimationFrame(function () { requestAnimationFrame(function () { resolve(); }); });
-          });
-        }),
-        new Promise(function (resolve) { setTimeout(resolve, IMAGES_WAIT_MS); })
-      ]);
-    }
-    return imagesPromise;
-  }
-
   function loadBundle() {
     if (window.vegaEmbed) { return Promise.resolve(); }
     if (!bundlePromise) {
-      bundlePromise = imagesShown().then(function () { return new Promise(function (resolve, reject) {
+      bundlePromise = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
         s.src = bundleUrl;
         s.onload = function () { resolve(); };
         s.onerror = function () { reject(new Error("could not load " + bundleUrl)); };
         document.head.appendChild(s);
-      }); });
+      });
     }
     return bundlePromise;
   }
