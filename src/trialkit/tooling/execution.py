@@ -38,6 +38,15 @@ def read_chapter(path: Path, extensions: list[str]):
                                        add_source_map=True, path=str(path))
 
 
+def _quiet_kernels() -> None:
+    """Worker start-up: the kernels it starts inherit a silenced stderr (each prints a notice about its
+    TCP transport, once per chapter). A chapter's own stderr output is in its notebook, and an error is
+    reported by the build, which runs a failed chapter again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _execute(path: str, extensions: list[str], timeout: int) -> tuple[str, object, float, str | None]:
     """Worker: read and execute one chapter in its own folder (myst-nb's default working directory)."""
     from jupyter_cache.executors.utils import single_nb_execution
@@ -85,7 +94,7 @@ def execute_missing(root: Path, cache_dir: Path, docs: list[str], workers: int |
     start = time.perf_counter()
     # The longest chapters first (a proxy for the slowest), so that the workers finish close together.
     todo.sort(key=lambda p: Path(p).stat().st_size, reverse=True)
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_quiet_kernels) as pool:
         futures = [pool.submit(_execute, path, extensions, timeout) for path in todo]
         for future in futures:
             path, nb, seconds, error = future.result()
