@@ -165,7 +165,7 @@ def test_flow_diagram_carries_a_phone_layout_whose_text_fits_its_boxes():
     text inside its box at the same font size (CHAR_W px per character), nothing wider than the layout."""
     wide = charts.flow_diagram("tower_flow.yml").to_dict()
     narrow = wide["usermeta"]["trialkitNarrow"]
-    assert narrow["below"] == flow.WIDTH and narrow["spec"]["width"] == flow.NARROW_WIDTH
+    assert narrow["below"] == flow.WIDTH and narrow["spec"]["width"] == "container"
     geo = flow.layout("e1910_flow.yml", flow.NARROW_WIDTH, stages_above=True)  # the longest arm names
     boxes, texts = geo["boxes"], geo["texts"]
     assert boxes["x0"].min() >= 0 and boxes["x1"].max() <= flow.NARROW_WIDTH

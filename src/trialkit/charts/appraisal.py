@@ -220,7 +220,9 @@ def flow_diagram(spec, width: int = flow.WIDTH) -> alt.LayerChart:
     spec = spec if isinstance(spec, flow.FlowSpec) else flow.load(spec)
     chart = _flow_chart(spec, flow.layout(spec, width))
     if width > flow.NARROW_WIDTH + 40:  # (a diagram drawn for a phone already fits one)
-        narrow = _flow_chart(spec, flow.layout(spec, flow.NARROW_WIDTH, stages_above=True))
+        # (the narrow layout takes its column's width: its coordinates are laid out for NARROW_WIDTH px
+        # and the x scale stretches them to the column, the text keeping its size)
+        narrow = _flow_chart(spec, flow.layout(spec, flow.NARROW_WIDTH, stages_above=True)).properties(width="container")
         chart = chart.properties(usermeta={"trialkitNarrow": {"below": width, "spec": narrow.to_dict()}})
     return chart
 
