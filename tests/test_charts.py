@@ -97,13 +97,14 @@ def test_chart_html_carries_a_prerendered_image_of_the_chart():
 
     trialkit.book.setup(renderer="book")
     html = charts.chart_html(small_chart(title="Two points").to_dict())
-    img = re.search(r'<img class="tk-static" alt="" elementtiming="tk-chart" width="(\d+)" height="(\d+)" src="([^"]+)">', html)
+    img = re.search(r'<img class="tk-static" alt="" elementtiming="(tk-chart-[0-9a-f]+)" width="(\d+)" height="(\d+)" src="([^"]+)">', html)
     assert img, html[:300]
-    assert img.group(3).startswith("data:image/svg+xml;charset=utf-8,")
-    svg = unquote(img.group(3).split(",", 1)[1])
+    assert img.group(4).startswith("data:image/svg+xml;charset=utf-8,")
+    svg = unquote(img.group(4).split(",", 1)[1])
     assert svg.startswith("<svg") and "Two points" in svg
-    assert re.search(rf'<svg[^>]*width="{img.group(1)}"', svg)
+    assert re.search(rf'<svg[^>]*width="{img.group(2)}"', svg)
     assert 'data-state="static"' in html
+    assert f'class="trialkit-chart" id="{img.group(1)}"' in html  # the image's paint is named by its chart
 
 
 def test_built_pages_load_chart_images_from_content_named_files(tmp_path):
@@ -115,7 +116,7 @@ def test_built_pages_load_chart_images_from_content_named_files(tmp_path):
     body = f"<p>text</p>{one}<p>more</p>{two}{one}"
     out = externalise_chart_images(body, tmp_path, lambda target: "../../" + target)
     assert "data:image/svg+xml" not in out
-    srcs = re.findall(r'<img class="tk-static" alt="" elementtiming="tk-chart" width="\d+" height="\d+" src="([^"]+)">', out)
+    srcs = re.findall(r'<img class="tk-static" alt="" elementtiming="tk-chart-[0-9a-f]+" width="\d+" height="\d+" src="([^"]+)">', out)
     assert len(srcs) == 3 and srcs[0] == srcs[2] != srcs[1]  # the same figure twice is one file
     files = sorted((tmp_path / "_charts").iterdir())
     assert [f"../../_charts/{f.name}" for f in files] == sorted(set(srcs))
@@ -123,6 +124,10 @@ def test_built_pages_load_chart_images_from_content_named_files(tmp_path):
     assert texts[srcs[0]].startswith("<svg") and "One" in texts[srcs[0]] and "Two" in texts[srcs[1]]
     assert out.replace(srcs[0], "").count("<p>") == 2  # the rest of the page is untouched
     assert externalise_chart_images("<p>no chart</p>", tmp_path, str) == "<p>no chart</p>"
+    # On the web pages only the first image loads at once; the others wait until the reader nears them.
+    lazy = externalise_chart_images(body, tmp_path, lambda target: "../../" + target, eager=1)
+    marks = re.findall(r'<img class="tk-static" (loading="lazy" )?alt=', lazy)
+    assert marks == ["", 'loading="lazy" ', 'loading="lazy" ']
 
 
 def test_built_pages_load_chart_specifications_from_files_the_loader_runs(tmp_path):

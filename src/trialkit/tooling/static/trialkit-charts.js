@@ -597,11 +597,30 @@
   }
   window.trialkitLoadSpec = loadSpec;  // the tests read the specs of a page's charts
 
+  // Resolves once the chart's pre-rendered image is on screen (loaded, then one frame painted), so that
+  // the long tasks of drawing it live (running the bundle, the spec, Vega's first render) never hold back
+  // the image a reader has just scrolled to. A lazy image is asked for now; at most a second is waited.
+  function imageShown(target) {
+    var img = target.querySelector("img.tk-static");
+    return new Promise(function (resolve) {
+      var done = false;
+      var finish = function () { if (!done) { done = true; resolve(); } };
+      var afterPaint = function () { requestAnimationFrame(function () { setTimeout(finish, 0); }); };
+      setTimeout(finish, 1000);
+      if (!img || img.complete) { afterPaint(); return; }
+      img.addEventListener("load", afterPaint, { once: true });
+      img.addEventListener("error", finish, { once: true });
+      if (img.loading === "lazy") { img.loading = "eager"; }
+    });
+  }
+
   function pump() {
     if (busy || !queue.length) { return; }
     busy = true;
     var target = queue.shift();
-    Promise.all([loadBundle(), loadSpec(target.id)]).then(function (loaded) {
+    imageShown(target).then(function () {
+      return Promise.all([loadBundle(), loadSpec(target.id)]);
+    }).then(function (loaded) {
       return draw(target, loaded[1]);
     }, function (err) {
       target.setAttribute("data-state", "error");
@@ -615,7 +634,6 @@
 
   function request(target) {
     if (target.getAttribute("data-state") !== "static" || queue.indexOf(target) >= 0) { return; }
-    loadSpec(target.id).catch(function () {});  // start now; a failure is reported when the chart is drawn
     queue.push(target);
     pump();
   }
