@@ -5,8 +5,8 @@ import pytest
 from trialkit.tooling.bench import measure_site, median_row, over_budget
 
 
-def load(first, interactive=None, shown=None, after=None, outside=()):
-    return {"charts": 2, "first_image_ms": first, "interactive_ms": interactive, "scroll_visible_ms": shown,
+def load(first, interactive=None, shown=None, after=None, outside=(), paint=None):
+    return {"charts": 2, "first_paint_ms": paint, "first_image_ms": first, "interactive_ms": interactive, "scroll_visible_ms": shown,
             "scroll_interactive_ms": after, "outside_requests": list(outside)}
 
 
@@ -18,6 +18,13 @@ def test_each_timing_is_the_median_of_the_loads_that_have_it():
     assert row["scroll_visible_ms"] == 60        # median of the two loads that measured it
     assert row["scroll_interactive_ms"] == 350
     assert row["outside_requests"] == ["https://cdn.example/x.js"]  # a request leaving the site in any load counts
+
+
+def test_a_chart_further_down_is_over_budget_on_its_median_time_to_show_after_scrolling():
+    ok = {"bytes": 10, "redraw_ms": 5, **median_row([load(None, shown=300), load(None, shown=1200), load(None, shown=250)])}
+    late = {"bytes": 10, "redraw_ms": 5, **median_row([load(None, shown=1100), load(None, shown=1200), load(None, shown=250)])}
+    assert ok["first_image_ms"] is None and over_budget(ok) == []
+    assert over_budget(late) == ["first image"]
 
 
 def test_a_page_is_over_budget_on_its_median_first_image():

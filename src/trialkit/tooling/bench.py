@@ -6,11 +6,11 @@ Measures, on this machine:
   changed (skipped with ``--built-html``, which measures an existing build);
 * the weight of every page: its HTML and the pre-rendered chart images it loads;
 * on a phone-class reader: headless Debian chromium at 390x844 with the CPU slowed down 4x (CDP
-  ``Emulation.setCPUThrottlingRate``), for every page: when each chart's first image is visible (the
-  pre-rendered image's paint after navigation, from the Element Timing API, for a chart in the first
-  screen; for a chart further down, when its image is loaded and decoded, ready to show when scrolled
-  to); when the charts in the first screen are interactive; then, scrolling to each chart further down
-  in page order as a reader would, how long it takes to show and to become interactive from the scroll.
+  ``Emulation.setCPUThrottlingRate``), for every page: when its first text is painted (first contentful
+  paint); when each chart in the first screen shows its first image (the pre-rendered image's paint after
+  navigation, from the Element Timing API) and when those charts are interactive; then, scrolling to each
+  chart further down in page order as a reader would (a jump straight to it, the hardest case: its image
+  is lazy and is fetched only then), how long it takes to show and to become interactive from the scroll.
   Each of these timings is the median of three loads of the page (``--repeats``): one load can be slowed
   down by other work on the machine. Requests are recorded, not intercepted (interception holds every
   file until the driver answers, which would be counted as the page's time); a request that leaves the
@@ -47,34 +47,20 @@ PHONE = tkbrowser.PHONE
 PAINT_INIT = """(() => {
   window.__tkPaint = {};
   try {
+    // An entry can arrive after the live chart has replaced the image (its element is then gone): the
+    // image's elementtiming attribute names its chart.
     new PerformanceObserver(list => list.getEntries().forEach(e => {
-      const chart = e.element && e.element.closest('.trialkit-chart');
-      if (chart && !(chart.id in window.__tkPaint)) window.__tkPaint[chart.id] = e.renderTime || e.loadTime;
+      const id = (e.identifier || '').startsWith('tk-chart-') ? e.identifier
+        : ((e.element && e.element.closest('.trialkit-chart')) || {}).id;
+      if (id && !(id in window.__tkPaint)) window.__tkPaint[id] = e.renderTime || e.loadTime;
     })).observe({type: 'element', buffered: true});
   } catch (err) {}
-})();"""
-
-# When each pre-rendered image is decoded and ready to show (a chart below the first screen then shows as
-# soon as the reader scrolls to it, however soon that is).
-IMAGE_READY_INIT = """(() => {
-  window.__tkImageReady = {};
-  const watch = img => {
-    const chart = img.closest && img.closest('.trialkit-chart');
-    if (!chart || img.__tkWatched) return;
-    img.__tkWatched = true;
-    img.decode().then(() => { window.__tkImageReady[chart.id] = performance.now(); }, () => {});
-  };
-  new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {
-    if (n.nodeType !== 1) return;
-    if (n.matches('img.tk-static')) watch(n);
-    n.querySelectorAll && n.querySelectorAll('img.tk-static').forEach(watch);
-  }))).observe(document, {childList: true, subtree: true});
 })();"""
 
 # Every chart: where it is, its state, when its image was painted and when it was drawn live.
 TIMINGS_JS = """() => Array.from(document.querySelectorAll('.trialkit-chart')).map(c => {
   const r = c.getBoundingClientRect();
-  return {id: c.id, image: (window.__tkPaint || {})[c.id] ?? null, ready: (window.__tkImageReady || {})[c.id] ?? null,
+  return {id: c.id, image: (window.__tkPaint || {})[c.id] ?? null,
           hasImage: !!c.querySelector('img.tk-static'),
           inFirstScreen: r.top < window.innerHeight && r.bottom > 0,
           state: c.getAttribute('data-state'), rendered: parseFloat(c.getAttribute('data-rendered-ms') || 'NaN')};
@@ -98,6 +84,10 @@ SCROLL_TO_CHART_JS = """async ([id, timeout]) => {
     if (drawn !== null) { interactive = drawn - t0; if (visible === null) visible = Math.max(0, drawn - t0); }
     await new Promise(r => setTimeout(r, 10));
   }
+  // The image's paint entry can be delivered after the long task of drawing the live chart: read it again.
+  await new Promise(r => setTimeout(r, 50));
+  const painted = (window.__tkPaint || {})[id];
+  if (painted !== undefined && (visible === null || painted - t0 < visible)) visible = Math.max(0, painted - t0);
   return {visible, interactive};
 }"""
 
@@ -105,8 +95,8 @@ WAIT_FIRST_SCREEN_JS = """() => Array.from(document.querySelectorAll('.trialkit-
   const r = c.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0;
 }).every(c => ['rendered', 'error'].includes(c.getAttribute('data-state')))"""
 
-WAIT_IMAGES_READY_JS = """() => Array.from(document.querySelectorAll('.trialkit-chart')).every(c =>
-  c.id in (window.__tkImageReady || {}) || ['rendered', 'error'].includes(c.getAttribute('data-state')))"""
+FIRST_PAINT_JS = """() => { const e = performance.getEntriesByName('first-contentful-paint')[0];
+  return e ? e.startTime : null; }"""
 
 
 def page_weight(html: Path, page_file: Path) -> int:
@@ -117,26 +107,25 @@ def page_weight(html: Path, page_file: Path) -> int:
     return page_file.stat().st_size + sum(p.stat().st_size for p in images if p.exists())
 
 
-PHONE_METRICS = ("first_image_ms", "interactive_ms", "scroll_visible_ms", "scroll_interactive_ms")
+PHONE_METRICS = ("first_paint_ms", "first_image_ms", "interactive_ms", "scroll_visible_ms", "scroll_interactive_ms")
 
 
 def phone_timings(browser, url: str) -> dict:
-    """One load of the page at ``url`` on the phone-class reader: its charts' first-image, interactive and
-    after-scrolling times (ms; ``None`` where the page has no such chart)."""
+    """One load of the page at ``url`` on the phone-class reader: its first paint, its first-screen charts'
+    first-image and interactive times, and the other charts' times after scrolling to them (ms; ``None``
+    where the page has no such chart)."""
     row = {"charts": 0, **{k: None for k in PHONE_METRICS}, "outside_requests": []}
     with tkbrowser.open_page(browser, url, viewport=PHONE, cpu_throttle=THROTTLE,
-                             init_script=PAINT_INIT + IMAGE_READY_INIT, intercept=False) as (page, log):
+                             init_script=PAINT_INIT, intercept=False) as (page, log):
         page.wait_for_function(WAIT_FIRST_SCREEN_JS, timeout=60_000)
-        page.wait_for_function(WAIT_IMAGES_READY_JS, timeout=60_000)
         page.wait_for_timeout(50)  # let the paint entries of the first screen arrive
+        row["first_paint_ms"] = page.evaluate(FIRST_PAINT_JS)
         charts = page.evaluate(TIMINGS_JS)
         row["charts"] = len(charts)
         if charts:
-            # A chart's first image: in the first screen, the paint of its pre-rendered image after
-            # navigation; further down, when its image is loaded and decoded after navigation (from then
-            # on it shows as soon as it is scrolled to); without an image, when it is drawn live.
-            images = [(c["image"] if c["inFirstScreen"] else c["ready"]) for c in charts]
-            images = [v if v is not None else c["rendered"] for v, c in zip(images, charts)]
+            # A chart in the first screen: the paint of its pre-rendered image after navigation (without
+            # an image, when it is drawn live). Charts further down are measured from the scroll below.
+            images = [c["image"] if c["image"] is not None else c["rendered"] for c in charts if c["inFirstScreen"]]
             images = [v for v in images if v == v]  # drop NaN
             row["first_image_ms"] = max(images) if images else None
             first = [c["rendered"] for c in charts if c["inFirstScreen"] and c["rendered"] == c["rendered"]]
@@ -160,7 +149,7 @@ def median_row(loads: list[dict]) -> dict:
 
     row = dict(loads[0])
     for key in PHONE_METRICS:
-        values = [load[key] for load in loads if load[key] is not None]
+        values = [load[key] for load in loads if load.get(key) is not None]
         row[key] = statistics.median(values) if values else None
     row["outside_requests"] = sorted({u for load in loads for u in load["outside_requests"]})
     return row
@@ -257,17 +246,17 @@ def report(result: dict, previous: dict | None = None) -> str:
         lines.append(f"- each cell: previous ({previous['when']}, {previous.get('html') or 'fresh build'}) → this run")
     lines += [
         "",
-        "| page | HTML and chart files (kB) | charts | every chart's first image (ms) | first screen interactive (ms) "
+        "| page | HTML and chart files (kB) | charts | first text painted (ms) | first screen's charts: first image (ms) | first screen interactive (ms) "
         "| shown after scrolling to a chart (ms) | interactive after scrolling to a chart (ms) | slowest redraw (ms) "
         "| over budget |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for p in result["pages"]:
-        lines.append(f"| {p['page']} | {pair(p, 'bytes', '.0f', 1000)} | {p['charts']} | {pair(p, 'first_image_ms')} "
+        lines.append(f"| {p['page']} | {pair(p, 'bytes', '.0f', 1000)} | {p['charts']} | {pair(p, 'first_paint_ms')} | {pair(p, 'first_image_ms')} "
                      f"| {pair(p, 'interactive_ms')} | {pair(p, 'scroll_visible_ms')} | {pair(p, 'scroll_interactive_ms')} | {pair(p, 'redraw_ms', '.1f')} "
                      f"| {', '.join(over_budget(p)) or '–'} |")
     lines += ["", f"Budgets: page < {BUDGETS['page_bytes'] / 1e6:.1f} MB of HTML and chart files (images, specifications); every chart's first image visible "
-              f"< {BUDGETS['first_image_ms']} ms after navigation (and after scrolling to it); interactive < {BUDGETS['interactive_ms']} ms "
+              f"< {BUDGETS['first_image_ms']} ms after navigation (in the first screen) or after scrolling to it (further down); interactive < {BUDGETS['interactive_ms']} ms "
               f"(after navigation, or after scrolling to it); redraw < {BUDGETS['redraw_ms']} ms."]
     over = [p["page"] for p in result["pages"] if over_budget(p)]
     if result.get("cached_s") and result["cached_s"] > BUDGETS["cached_rebuild_s"]:
