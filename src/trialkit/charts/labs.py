@@ -194,14 +194,20 @@ def transplant_lab_chart(trial: Trial, grid: pd.DataFrame, analyses: dict = ANAL
         x=alt.X("median:Q", scale=xs), y=y, color=colour,
         tooltip=[alt.Tooltip("analysis_label:N", title="Analysis"), alt.Tooltip("median:Q", format=".3f", title="median HR"),
                  alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f"), alt.Tooltip("shares:N", title="")])
-    value = base.mark_text(align="left", dy=-13, fontSize=11).encode(
-        x=alt.X("median:Q", scale=xs), y=y, text=alt.Text("median:Q", format=".2f"))
-    # (on two lines from the plot's left edge, so that it fits beside the axis labels on a phone)
-    shares = base.mark_text(align="left", baseline="middle", dy=12, fontSize=10.5, lineHeight=12, lineBreak="\n",
-                            color="#333333").encode(x=alt.value(0), y=y, text="shares:N")
+    # Each text sits on a white halo (a copy drawn under it, hidden from assistive technology), so that
+    # the dashed reference line, which can run through it, never crosses the letters.
+    halo = {"stroke": "#ffffff", "strokeWidth": 4, "strokeJoin": "round", "aria": False}
+    value_mark = {"align": "left", "dy": -13, "fontSize": 11}
+    value_enc = {"x": alt.X("median:Q", scale=xs), "y": y, "text": alt.Text("median:Q", format=".2f")}
+    values = [base.mark_text(**value_mark, **halo).encode(**value_enc), base.mark_text(**value_mark).encode(**value_enc)]
+    # (on two lines from just inside the plot's left edge, so that it fits beside the axis labels on a phone)
+    shares_mark = {"align": "left", "baseline": "middle", "dy": 12, "fontSize": 10.5, "lineHeight": 12, "lineBreak": "\n"}
+    shares_enc = {"x": alt.value(4), "y": y, "text": "shares:N"}
+    shares = [base.mark_text(**shares_mark, **halo).encode(**shares_enc),
+              base.mark_text(**shares_mark, color="#333333").encode(**shares_enc)]
     reference = base.transform_filter(alt.datum.analysis == "no_transplant").mark_rule(color="#000000", strokeDash=[4, 4]).encode(
         x=alt.X("median:Q", scale=xs))
-    return alt.layer(reference, rule, point, value, shares).add_params(gap, pattern).properties(
+    return alt.layer(reference, rule, point, *values, *shares).add_params(gap, pattern).properties(
         title={"text": "Censoring at transplant: what each analysis estimates",
                "subtitle": ["Points: median over simulated trials; lines: 95 % of trials; dashed: the no-transplant reference.",
                             simulated_note(trial)]},
